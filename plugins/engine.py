@@ -1,0 +1,196 @@
+"""Runs the rule families on one reading of the ledger; shared by plugin, CLI and reports.
+
+``run(entries, options_map, config)`` returns the books and the violations, sorted by
+date and code. The plugin (``plugins.rules.check``), ``liaison check`` and the reports all
+come through here, so they see the same set.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime
+import logging
+import traceback
+from collections.abc import Callable
+from collections.abc import Iterable
+from typing import Any
+
+from beancount.core import data
+
+from plugins import model
+from plugins import settings as settings_lib
+from plugins.rules import RULES
+from plugins.rules import PolicyViolation
+from plugins.rules import violation
+
+log = logging.getLogger(__name__)
+
+Finder = Callable[[model.Books], Iterable[PolicyViolation]]
+
+CONFIG_KEYS = frozenset({"disable", "only", "as-of"}) | settings_lib.SETTING_KEYS
+
+
+def finders() -> dict[str, Finder]:
+    """Every rule's find function, by code."""
+    from plugins import disposals
+    from plugins import offices
+
+    table: dict[str, Finder] = {}
+    table.update(offices.FINDERS)
+    table.update(disposals.FINDERS)
+    return table
+
+
+class Config:
+    """The plugin's config, read from its Python-literal string.
+
+    Attributes:
+        disabled: Codes not to run.
+        only: If given, the only codes to run.
+        as_of: The as-of date, or None for today.
+        overrides: Program settings for every program.
+        errors: What could not be read, as LI-302 messages.
+    """
+
+    def __init__(self) -> None:
+        self.disabled: set[str] = set()
+        self.only: set[str] | None = None
+        self.as_of: datetime.date | None = None
+        self.overrides: dict[str, Any] = {}
+        self.errors: list[str] = []
+
+    @classmethod
+    def parse(cls, text: str | dict[str, Any] | None) -> Config:
+        config = cls()
+        if text is None or text == "":
+            return config
+        if isinstance(text, dict):
+            raw: Any = text
+        else:
+            try:
+                raw = ast.literal_eval(text)
+            except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError) as exc:
+                config.errors.append(f"plugin config is not a Python literal: {exc}")
+                return config
+        if not isinstance(raw, dict):
+            config.errors.append(f"plugin config should be a dict, got {type(raw).__name__}")
+            return config
+        for key, value in raw.items():
+            if key not in CONFIG_KEYS:
+                config.errors.append(
+                    f"plugin config: unknown key {key!r}; known keys: "
+                    f"{', '.join(sorted(CONFIG_KEYS))}"
+                )
+            elif key in ("disable", "only"):
+                codes = config._codes(key, value)
+                if key == "disable":
+                    config.disabled |= codes
+                else:
+                    config.only = codes
+            elif key == "as-of":
+                config.as_of = config._date(value)
+            else:
+                config.overrides[key] = value
+        if config.overrides:
+            _, problems = settings_lib.build(settings_lib.DEFAULT_PRESET, config.overrides)
+            for bad_key, message in problems:
+                config.errors.append(f"plugin config: {message}")
+                config.overrides.pop(bad_key, None)
+        return config
+
+    def _codes(self, key: str, value: Any) -> set[str]:
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list | tuple | set):
+            self.errors.append(f"plugin config: {key!r} should be a list of rule codes")
+            return set()
+        codes = set()
+        for code in value:
+            if code in RULES:
+                codes.add(code)
+            else:
+                self.errors.append(f"plugin config: {key!r} names unknown rule {code!r}")
+        return codes
+
+    def _date(self, value: Any) -> datetime.date | None:
+        if isinstance(value, datetime.date):
+            return value
+        if isinstance(value, str):
+            try:
+                return datetime.date.fromisoformat(value)
+            except ValueError:
+                pass
+        self.errors.append(f"plugin config: 'as-of' should be a date like '2016-12-31', "
+                           f"got {value!r}")
+        return None
+
+    def wants(self, code: str) -> bool:
+        return code not in self.disabled and (self.only is None or code in self.only)
+
+
+def run(
+    entries: data.Directives,
+    options_map: dict[str, Any] | None,
+    config: str | dict[str, Any] | Config | None = None,
+    *,
+    as_of: datetime.date | None = None,
+) -> tuple[model.Books, list[PolicyViolation]]:
+    """Read the ledger once and run every wanted rule.
+
+    Args:
+        entries: Loaded entries.
+        options_map: Beancount's options.
+        config: The plugin config (string, dict or parsed).
+        as_of: Overrides the config's as-of date (the CLI's ``--as-of``).
+    Returns:
+        The books and the violations, in date order.
+    """
+    if not isinstance(config, Config):
+        config = Config.parse(config)
+    filename = (options_map or {}).get("filename") or "<liaison>"
+    errors: list[PolicyViolation] = [
+        violation("LI-302", None, message, meta=data.new_metadata(filename, 0))
+        for message in config.errors
+    ]
+    books = model.read(
+        entries, options_map, as_of=as_of or config.as_of, overrides=config.overrides
+    )
+    errors.extend(books.errors)
+    for code, find in finders().items():
+        if not config.wants(code):
+            continue
+        try:
+            errors.extend(find(books))
+        except Exception:  # a broken rule must not take the others with it
+            log.exception("rule %s failed", code)
+            errors.append(violation(
+                "LI-302", None,
+                f"rule {code} could not judge this ledger (internal error, please "
+                f"report it): {traceback.format_exc(limit=1).strip().splitlines()[-1]}",
+                meta=data.new_metadata(filename, 0),
+            ))
+    errors = [e for e in errors if config.wants(e.code)]
+    errors.sort(key=_order)
+    return books, errors
+
+
+def _order(error: PolicyViolation) -> tuple[Any, ...]:
+    entry_date = getattr(error.entry, "date", None) or datetime.date.min
+    return (entry_date, error.code, error.source.get("lineno") or 0, error.message)
+
+
+def run_plugin(
+    entries: data.Directives, options_map: dict[str, Any], config: str | None
+) -> list[PolicyViolation]:
+    """The plugin's body: never raises."""
+    try:
+        return run(entries, options_map, config)[1]
+    except Exception:
+        log.exception("liaison rules failed")
+        filename = (options_map or {}).get("filename") or "<liaison>"
+        return [violation(
+            "LI-302", None,
+            "the liaison rules could not read this ledger (internal error, please report "
+            f"it): {traceback.format_exc(limit=1).strip().splitlines()[-1]}",
+            meta=data.new_metadata(filename, 0),
+        )]

@@ -1,0 +1,905 @@
+"""The one reading of a liaison-office ledger that every rule and report shares.
+
+``read(entries, options_map, as_of=..., overrides=...)`` walks the entries once and
+returns ``Books``: the programs with their settings, governments, offices, decisions,
+audits, windows, registrations, the role of every account (SPEC section 2.2), the
+transactions that touch an office or carry ``disposal`` with their metadata typed, and
+the running balance of every office account. Whatever cannot be read becomes an LI-302
+(or LI-301, for an undeclared code) at the entry it came from, and is then treated as
+absent.
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import datetime
+import enum
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from beancount.core import account as account_lib
+from beancount.core import data
+from beancount.core.amount import Amount
+from pydantic import BaseModel
+from pydantic import ConfigDict
+
+from plugins import settings as settings_lib
+from plugins.rules import PolicyViolation
+from plugins.rules import violation
+from plugins.settings import Settings
+
+ZERO = Decimal(0)
+
+
+class Category(enum.StrEnum):
+    """What an office account holds (SPEC section 2.2)."""
+
+    LAND = "Land"
+    BUILDINGS = "Buildings"
+    VEHICLES = "Vehicles"
+    EQUIPMENT = "Equipment"
+    ENTERPRISES = "Enterprises"
+    RECEIVABLES = "Receivables"
+    CASH = "Cash"
+    PAYABLES = "Payables"
+    DUE_TO_TREASURY = "DueToTreasury"
+    OTHER_ASSET = "OtherAsset"
+    OTHER_LIABILITY = "OtherLiability"
+    INCOME = "Income"
+    RECEPTION = "Reception"
+    DISPOSAL_EXPENSE = "Disposal"
+    EXPENSE = "Expense"
+    EQUITY = "Equity"
+
+
+PHYSICAL = frozenset(
+    {
+        Category.LAND,
+        Category.BUILDINGS,
+        Category.VEHICLES,
+        Category.EQUIPMENT,
+        Category.ENTERPRISES,
+    }
+)
+"""The physical assets: what must be disposed of by transfer, auction or sale."""
+
+MONEY = frozenset({Category.CASH, Category.RECEIVABLES})
+"""Where the proceeds of an auction or sale arrive."""
+
+_ASSET_CATEGORIES = {c.value: c for c in (*PHYSICAL, *MONEY)}
+_LIABILITY_CATEGORIES = {"Payables": Category.PAYABLES, "DueToTreasury": Category.DUE_TO_TREASURY}
+
+METHODS = {
+    "transfer": "transfer",
+    "划转": "transfer",
+    "无偿划转": "transfer",
+    "auction": "auction",
+    "拍卖": "auction",
+    "sale": "sale",
+    "有偿转让": "sale",
+    "转让": "sale",
+}
+"""Disposal methods, as written in the ledger, to their canonical names."""
+
+ACTIONS = {
+    "retain": "retain",
+    "保留": "retain",
+    "abolish": "abolish",
+    "撤销": "abolish",
+    "merge": "merge",
+    "整合": "merge",
+    "合并": "merge",
+}
+
+USES = {
+    "operating": "operating",
+    "经营": "operating",
+    "经营性": "operating",
+    "reception": "reception",
+    "接待": "reception",
+    "office": "office",
+    "办公": "office",
+}
+
+
+class Kind(enum.StrEnum):
+    """The role of an account that is not an office's own."""
+
+    OFFICE = "office"
+    TREASURY = "treasury"
+    STATE = "state"
+    TRANSFERS = "transfers"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Role:
+    """What an account is to the rules.
+
+    Attributes:
+        kind: office, treasury (``Assets:Treasury:<GOV>``), state (``Assets:State:*``)
+            or transfers (``Equity:Transfers:*``).
+        code: The office code, the government code, or the state unit's code.
+        category: For office accounts, what the account holds.
+    """
+
+    kind: Kind
+    code: str
+    category: Category | None = None
+
+    @property
+    def physical(self) -> bool:
+        return self.category in PHYSICAL
+
+
+def role_from_name(name: str) -> Role | None:
+    """The role an account's name gives it, or None for accounts outside the scheme."""
+    parts = name.split(":")
+    if len(parts) < 3:
+        return None
+    root, group, code = parts[0], parts[1], parts[2]
+    rest = parts[3] if len(parts) > 3 else None
+    if group == "Office":
+        if root == "Assets":
+            category = _ASSET_CATEGORIES.get(rest or "", Category.OTHER_ASSET)
+        elif root == "Liabilities":
+            category = _LIABILITY_CATEGORIES.get(rest or "", Category.OTHER_LIABILITY)
+        elif root == "Income":
+            category = Category.INCOME
+        elif root == "Expenses":
+            if rest == "Reception":
+                category = Category.RECEPTION
+            elif rest == "Disposal":
+                category = Category.DISPOSAL_EXPENSE
+            else:
+                category = Category.EXPENSE
+        elif root == "Equity":
+            category = Category.EQUITY
+        else:
+            return None
+        return Role(Kind.OFFICE, code, category)
+    if root == "Assets" and group == "Treasury":
+        return Role(Kind.TREASURY, code)
+    if root == "Assets" and group == "State":
+        return Role(Kind.STATE, code)
+    if root == "Equity" and group == "Transfers":
+        return Role(Kind.TRANSFERS, code)
+    return None
+
+
+# --- Declarations --------------------------------------------------------------------
+
+
+class _Declared(BaseModel):
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    date: datetime.date
+    entry: Any
+
+
+class Program(_Declared):
+    code: str
+    title: str
+    preset: str
+    document: str | None = None
+    settings: Settings
+
+
+class Government(_Declared):
+    code: str
+    name: str
+    level: str | None = None
+    province: str | None = None
+    parent: str | None = None
+
+
+class Office(_Declared):
+    code: str
+    name: str
+    government: str | None = None
+    kind: str = "government"
+    host: str | None = None
+    host_province: str | None = None
+    program: str | None = None
+
+
+class Decision(_Declared):
+    office: str
+    action: str
+    approval: str | None = None
+    into: str | None = None
+
+
+class Audit(_Declared):
+    office: str
+    year: int
+    report: str | None = None
+
+
+class Window(_Declared):
+    office: str
+    government: str
+    staff: int | None = None
+
+
+class Registration(_Declared):
+    office: str
+    staff: int | None = None
+    established: datetime.date | None = None
+
+
+class Asset(BaseModel):
+    """An asset held one per account: the metadata on its ``open``."""
+
+    model_config = ConfigDict(frozen=True)
+
+    account: str
+    asset_id: str | None = None
+    name: str | None = None
+    acquired: datetime.date | None = None
+    original_cost: Decimal | None = None
+    use: str | None = None
+
+
+# --- Transactions --------------------------------------------------------------------
+
+
+@dataclasses.dataclass(slots=True)
+class Leg:
+    """A posting with its account's role and its number (CNY)."""
+
+    account: str
+    role: Role | None
+    number: Decimal
+    posting: data.Posting
+
+
+@dataclasses.dataclass(slots=True)
+class Txn:
+    """A transaction that touches an office, a treasury or a state unit, or disposes.
+
+    Disposal metadata is read once, typed; what could not be read is None here (and an
+    LI-302 in ``Books.errors``).
+    """
+
+    entry: data.Transaction
+    legs: list[Leg]
+    disposal: str | None = None
+    disposal_given: bool = False
+    approval: str | None = None
+    price_approval: str | None = None
+    appraisal: Decimal | None = None
+    appraisal_date: datetime.date | None = None
+    recipient: str | None = None
+    guests: int | None = None
+
+    @property
+    def date(self) -> datetime.date:
+        return self.entry.date
+
+    def office_legs(self, office: str | None = None) -> Iterable[Leg]:
+        for leg in self.legs:
+            if leg.role is not None and leg.role.kind is Kind.OFFICE:
+                if office is None or leg.role.code == office:
+                    yield leg
+
+    def disposing_office(self) -> str | None:
+        """The office whose physical asset leaves; else the first office touched."""
+        first = None
+        for leg in self.office_legs():
+            if leg.role is not None:
+                if leg.role.physical and leg.number < 0:
+                    return leg.role.code
+                if first is None:
+                    first = leg.role.code
+        return first
+
+    def proceeds(self, office: str | None = None) -> Decimal:
+        """What the transaction brings into Cash and Receivables (of ``office``)."""
+        return sum(
+            (
+                leg.number
+                for leg in self.office_legs(office)
+                if leg.role is not None and leg.role.category in MONEY
+            ),
+            ZERO,
+        )
+
+    def carrying_amount(self, office: str | None = None) -> Decimal:
+        """The carrying amount of the physical assets that leave (a positive number)."""
+        return -sum(
+            (
+                leg.number
+                for leg in self.office_legs(office)
+                if leg.role is not None and leg.role.physical and leg.number < 0
+            ),
+            ZERO,
+        )
+
+
+@dataclasses.dataclass(slots=True)
+class History:
+    """The running balance of one account: parallel lists, one item a posting date."""
+
+    dates: list[datetime.date] = dataclasses.field(default_factory=list)
+    balances: list[Decimal] = dataclasses.field(default_factory=list)
+
+    def add(self, date: datetime.date, number: Decimal) -> None:
+        previous = self.balances[-1] if self.balances else ZERO
+        if self.dates and self.dates[-1] == date:
+            self.balances[-1] = previous + number
+        else:
+            self.dates.append(date)
+            self.balances.append(previous + number)
+
+    def at(self, date: datetime.date) -> Decimal:
+        """The balance at the end of ``date``."""
+        index = bisect.bisect_right(self.dates, date)
+        return self.balances[index - 1] if index else ZERO
+
+    def cleared_after(self, date: datetime.date) -> datetime.date | None:
+        """The first day after ``date`` on which the balance was zero, if any."""
+        index = bisect.bisect_right(self.dates, date)
+        for day, balance in zip(self.dates[index:], self.balances[index:], strict=True):
+            if balance == ZERO:
+                return day
+        return None
+
+
+# --- The books -----------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Books:
+    """Everything the rules and reports read, from one pass over the entries."""
+
+    as_of: datetime.date
+    default_settings: Settings
+    programs: dict[str, Program] = dataclasses.field(default_factory=dict)
+    governments: dict[str, Government] = dataclasses.field(default_factory=dict)
+    offices: dict[str, Office] = dataclasses.field(default_factory=dict)
+    decisions: dict[str, list[Decision]] = dataclasses.field(
+        default_factory=lambda: defaultdict(list)
+    )
+    audits: dict[str, list[Audit]] = dataclasses.field(default_factory=lambda: defaultdict(list))
+    windows: list[Window] = dataclasses.field(default_factory=list)
+    registrations: dict[str, list[Registration]] = dataclasses.field(
+        default_factory=lambda: defaultdict(list)
+    )
+    opens: dict[str, data.Open] = dataclasses.field(default_factory=dict)
+    closes: dict[str, data.Close] = dataclasses.field(default_factory=dict)
+    roles: dict[str, Role | None] = dataclasses.field(default_factory=dict)
+    assets: dict[str, Asset] = dataclasses.field(default_factory=dict)
+    txns: list[Txn] = dataclasses.field(default_factory=list)
+    histories: dict[str, History] = dataclasses.field(default_factory=dict)
+    office_accounts: dict[str, list[str]] = dataclasses.field(
+        default_factory=lambda: defaultdict(list)
+    )
+    first_use: dict[str, datetime.date] = dataclasses.field(default_factory=dict)
+    errors: list[PolicyViolation] = dataclasses.field(default_factory=list)
+
+    # -- accounts --
+
+    def role(self, account: str) -> Role | None:
+        try:
+            return self.roles[account]
+        except KeyError:
+            role = self.roles[account] = role_from_name(account)
+            return role
+
+    def balance(self, account: str, date: datetime.date) -> Decimal:
+        history = self.histories.get(account)
+        return history.at(date) if history else ZERO
+
+    def accounts_of(self, office: str, categories: Iterable[Category] | None = None) -> list[str]:
+        """The office's accounts (opened or posted to), optionally of some categories."""
+        wanted = None if categories is None else frozenset(categories)
+        result = []
+        for name in self.office_accounts.get(office, ()):
+            role = self.role(name)
+            if role is not None and (wanted is None or role.category in wanted):
+                result.append(name)
+        return result
+
+    # -- offices --
+
+    def program_of(self, office: str) -> Program | None:
+        declared = self.offices.get(office)
+        if declared is None:
+            return None
+        if declared.program is not None:
+            return self.programs.get(declared.program)
+        if len(self.programs) == 1:
+            return next(iter(self.programs.values()))
+        return None
+
+    def settings_for(self, office: str | None) -> Settings:
+        program = self.program_of(office) if office else None
+        return program.settings if program is not None else self.default_settings
+
+    def level_key(self, office: str) -> str | None:
+        """The level or kind by which the program judges the office (SPEC 2.1)."""
+        declared = self.offices.get(office)
+        if declared is None:
+            return None
+        if declared.kind in ("department", "devzone"):
+            return declared.kind
+        program = self.program_of(office)
+        if declared.kind == "aid" and program is not None:
+            s = program.settings
+            if "aid" in s.kept_with_approval | s.kept_without_approval | s.abolished:
+                return "aid"
+        government = self.governments.get(declared.government or "")
+        return government.level if government is not None else None
+
+    def office_class(self, office: str) -> str | None:
+        """``keep`` (without approval), ``approve`` (kept with approval) or ``abolish``.
+
+        None where the office has no program or no level to judge it by.
+        """
+        program = self.program_of(office)
+        key = self.level_key(office)
+        if program is None or key is None:
+            return None
+        s = program.settings
+        if key in s.abolished:
+            return "abolish"
+        if key in s.kept_without_approval:
+            return "keep"
+        return "approve"
+
+    def decision_on(self, office: str, date: datetime.date) -> Decision | None:
+        """The office's latest decision dated on or before ``date``."""
+        latest = None
+        for decision in self.decisions.get(office, ()):
+            if decision.date <= date:
+                latest = decision
+        return latest
+
+    def abolished_on(self, office: str) -> Decision | None:
+        """The office's first abolish or merge decision on or before the as-of date."""
+        for decision in self.decisions.get(office, ()):
+            if decision.date > self.as_of:
+                break
+            if decision.action in ("abolish", "merge"):
+                return decision
+        return None
+
+    def is_abolished(self, office: str, date: datetime.date) -> bool:
+        decision = self.abolished_on(office)
+        return decision is not None and decision.date <= date
+
+    def merge_survivors(self) -> set[str]:
+        """Offices that are the ``into`` of some merge decision."""
+        return {
+            d.into
+            for decisions in self.decisions.values()
+            for d in decisions
+            if d.action == "merge" and d.into
+        }
+
+
+# --- Reading -------------------------------------------------------------------------
+
+
+class _Reader:
+    """Reads metadata values, turning what cannot be read into LI-302."""
+
+    def __init__(self, books: Books) -> None:
+        self.books = books
+
+    def bad(self, entry: Any, message: str, *, office: str | None = None,
+            account: str | None = None, meta: data.Meta | None = None) -> None:
+        self.books.errors.append(
+            violation("LI-302", entry, message, office=office, account=account, meta=meta)
+        )
+
+    def undeclared(self, entry: Any, message: str, *, office: str | None = None,
+                   account: str | None = None) -> None:
+        self.books.errors.append(
+            violation("LI-301", entry, message, office=office, account=account)
+        )
+
+    def text(self, entry: Any, meta: data.Meta | None, key: str, **where: Any) -> str | None:
+        if not meta or key not in meta:
+            return None
+        value = meta[key]
+        if isinstance(value, str):
+            value = value.strip()
+            return value or None
+        self.bad(entry, f"`{key}:` should be text in quotes, got {value!r}", **where)
+        return None
+
+    def date(self, entry: Any, meta: data.Meta | None, key: str,
+             **where: Any) -> datetime.date | None:
+        if not meta or key not in meta:
+            return None
+        value = meta[key]
+        if isinstance(value, datetime.date):
+            return value
+        if isinstance(value, str):
+            try:
+                return datetime.date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        self.bad(entry, f"`{key}:` should be a date like 2015-08-31, got {value!r}", **where)
+        return None
+
+    def money(self, entry: Any, meta: data.Meta | None, key: str,
+              **where: Any) -> Decimal | None:
+        if not meta or key not in meta:
+            return None
+        value = meta[key]
+        if isinstance(value, Amount) and value.currency == "CNY" and value.number is not None:
+            return value.number
+        if isinstance(value, Decimal) and not isinstance(value, bool):
+            return value
+        self.bad(entry, f"`{key}:` should be an amount like 120000.00 CNY, got {value!r}",
+                 **where)
+        return None
+
+    def count(self, entry: Any, meta: data.Meta | None, key: str,
+              **where: Any) -> int | None:
+        if not meta or key not in meta:
+            return None
+        value = meta[key]
+        if (
+            isinstance(value, Decimal)
+            and value == value.to_integral_value()
+            and value >= 0
+        ):
+            return int(value)
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            return value
+        self.bad(entry, f"`{key}:` should be a whole number, got {value!r}", **where)
+        return None
+
+    def word(self, entry: Any, meta: data.Meta | None, key: str, vocabulary: Any,
+             **where: Any) -> str | None:
+        text = self.text(entry, meta, key, **where)
+        if text is None:
+            return None
+        if text in vocabulary:
+            return vocabulary[text] if isinstance(vocabulary, dict) else text
+        choices = sorted(set(vocabulary.values() if isinstance(vocabulary, dict) else vocabulary))
+        self.bad(entry, f"`{key}:` {text!r} is not one of {', '.join(choices)}", **where)
+        return None
+
+
+def _custom_strings(entry: data.Custom) -> list[Any]:
+    return [getattr(v, "value", v) for v in entry.values]
+
+
+def _code(value: Any) -> str | None:
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    if isinstance(value, Decimal) and value == value.to_integral_value():
+        return str(int(value))
+    return None
+
+
+def read(
+    entries: data.Directives,
+    options_map: dict[str, Any] | None = None,
+    *,
+    as_of: datetime.date | None = None,
+    overrides: dict[str, Any] | None = None,
+) -> Books:
+    """Read a ledger's entries into Books, in one pass.
+
+    Args:
+        entries: The loaded entries, sorted as Beancount sorts them.
+        options_map: The options (unused for now; kept for the plugin signature).
+        as_of: The date deadline rules are judged at; today if None.
+        overrides: Program settings that override every program's (plugin config).
+    Returns:
+        The books; ``books.errors`` holds the LI-301/LI-302 found while reading.
+    """
+    overrides = overrides or {}
+    default_settings, _ = settings_lib.build(settings_lib.DEFAULT_PRESET, overrides)
+    books = Books(as_of=as_of or datetime.date.today(), default_settings=default_settings)
+    reader = _Reader(books)
+    customs: list[data.Custom] = []
+
+    for entry in entries:
+        if isinstance(entry, data.Transaction):
+            _read_transaction(books, reader, entry)
+        elif isinstance(entry, data.Open):
+            _read_open(books, reader, entry)
+        elif isinstance(entry, data.Close):
+            books.closes[entry.account] = entry
+        elif isinstance(entry, data.Custom):
+            if entry.type == "program":
+                _read_program(books, reader, entry, overrides)
+            else:
+                customs.append(entry)
+
+    # Declarations of offices and governments may come after the entries that name
+    # them (a decision dated before its office's declaration is still its decision).
+    for entry in customs:
+        if entry.type == "government":
+            _read_government(books, reader, entry)
+        elif entry.type == "office":
+            _read_office(books, reader, entry)
+    for entry in customs:
+        reader_fn = _CUSTOM_READERS.get(entry.type)
+        if reader_fn is not None:
+            reader_fn(books, reader, entry)
+    _check_declarations(books, reader)
+    return books
+
+
+def _read_program(books: Books, reader: _Reader, entry: data.Custom,
+                  overrides: dict[str, Any]) -> None:
+    values = _custom_strings(entry)
+    code = _code(values[0]) if values else None
+    if code is None:
+        reader.bad(entry, "`custom \"program\"` needs a code, e.g. \"HB-2015\"")
+        return
+    title = values[1] if len(values) > 1 and isinstance(values[1], str) else code
+    preset = reader.word(entry, entry.meta, "preset", tuple(settings_lib.PRESETS))
+    if preset is None:
+        if "preset" not in entry.meta:
+            reader.bad(entry, f"program {code} has no `preset:` (\"beijing-2010\" or "
+                       f"\"capital-2015\"); judged by {settings_lib.DEFAULT_PRESET}")
+        preset = settings_lib.DEFAULT_PRESET
+    own = {k: v for k, v in entry.meta.items() if k in settings_lib.SETTING_KEYS}
+    settings, problems = settings_lib.build(preset, own, overrides)
+    for key, message in problems:
+        if key in overrides:
+            continue  # reported once, against the plugin config, by the engine
+        reader.bad(entry, f"program {code}: {message}; the preset's value is used")
+    books.programs[code] = Program(
+        date=entry.date, entry=entry, code=code, title=title, preset=preset,
+        document=reader.text(entry, entry.meta, "document"), settings=settings,
+    )
+
+
+def _read_government(books: Books, reader: _Reader, entry: data.Custom) -> None:
+    values = _custom_strings(entry)
+    code = _code(values[0]) if values else None
+    if code is None:
+        reader.bad(entry, "`custom \"government\"` needs a code, e.g. \"XN\"")
+        return
+    name = values[1] if len(values) > 1 and isinstance(values[1], str) else code
+    level = reader.word(entry, entry.meta, "level", settings_lib.LEVELS)
+    books.governments[code] = Government(
+        date=entry.date, entry=entry, code=code, name=name, level=level,
+        province=reader.text(entry, entry.meta, "province"),
+        parent=reader.text(entry, entry.meta, "parent"),
+    )
+
+
+def _read_office(books: Books, reader: _Reader, entry: data.Custom) -> None:
+    values = _custom_strings(entry)
+    code = _code(values[0]) if values else None
+    if code is None:
+        reader.bad(entry, "`custom \"office\"` needs a code, e.g. \"XN-WH\"")
+        return
+    name = values[1] if len(values) > 1 and isinstance(values[1], str) else code
+    meta = entry.meta
+    kind = reader.word(entry, meta, "kind", settings_lib.KINDS, office=code)
+    books.offices[code] = Office(
+        date=entry.date, entry=entry, code=code, name=name,
+        government=reader.text(entry, meta, "government", office=code),
+        kind=kind or "government",
+        host=reader.text(entry, meta, "host", office=code),
+        host_province=reader.text(entry, meta, "host-province", office=code),
+        program=reader.text(entry, meta, "program", office=code),
+    )
+
+
+def _office_arg(books: Books, reader: _Reader, entry: data.Custom) -> str | None:
+    values = _custom_strings(entry)
+    code = _code(values[0]) if values else None
+    if code is None:
+        reader.bad(entry, f"`custom \"{entry.type}\"` needs an office code first")
+        return None
+    if code not in books.offices:
+        reader.undeclared(entry, f"{entry.type} names office {code}, which is not declared; "
+                          f"declare it with `custom \"office\" \"{code}\" \"名称\"`",
+                          office=code)
+        return None
+    return code
+
+
+def _read_decision(books: Books, reader: _Reader, entry: data.Custom) -> None:
+    office = _office_arg(books, reader, entry)
+    if office is None:
+        return
+    values = _custom_strings(entry)
+    raw = values[1] if len(values) > 1 else None
+    action = ACTIONS.get(raw.strip()) if isinstance(raw, str) else None
+    if action is None:
+        reader.bad(entry, f"decision for {office}: {raw!r} is not retain, abolish or merge",
+                   office=office)
+        return
+    into = reader.text(entry, entry.meta, "into", office=office)
+    if action == "merge" and into is None:
+        reader.bad(entry, f"merge decision for {office} has no `into:` (the surviving "
+                   "office)", office=office)
+    elif into is not None and into not in books.offices:
+        reader.undeclared(entry, f"merge of {office} into {into}, which is not declared",
+                          office=office)
+        into = None
+    books.decisions[office].append(Decision(
+        date=entry.date, entry=entry, office=office, action=action,
+        approval=reader.text(entry, entry.meta, "approval", office=office), into=into,
+    ))
+
+
+def _read_audit(books: Books, reader: _Reader, entry: data.Custom) -> None:
+    office = _office_arg(books, reader, entry)
+    if office is None:
+        return
+    values = _custom_strings(entry)
+    raw = values[1] if len(values) > 1 else None
+    year = None
+    if isinstance(raw, str) and raw.strip().isdigit():
+        year = int(raw.strip())
+    elif isinstance(raw, Decimal) and raw == raw.to_integral_value():
+        year = int(raw)
+    if year is None or not 1949 <= year <= 2200:
+        reader.bad(entry, f"audit of {office}: the year {raw!r} is not a year like \"2015\"",
+                   office=office)
+        return
+    books.audits[office].append(Audit(
+        date=entry.date, entry=entry, office=office, year=year,
+        report=reader.text(entry, entry.meta, "report", office=office),
+    ))
+
+
+def _read_window(books: Books, reader: _Reader, entry: data.Custom) -> None:
+    office = _office_arg(books, reader, entry)
+    if office is None:
+        return
+    values = _custom_strings(entry)
+    government = _code(values[1]) if len(values) > 1 else None
+    if government is None:
+        reader.bad(entry, f"window at {office} names no government", office=office)
+        return
+    if government not in books.governments:
+        reader.undeclared(entry, f"window at {office} names government {government}, which "
+                          "is not declared", office=office)
+    books.windows.append(Window(
+        date=entry.date, entry=entry, office=office, government=government,
+        staff=reader.count(entry, entry.meta, "staff", office=office),
+    ))
+
+
+def _read_registration(books: Books, reader: _Reader, entry: data.Custom) -> None:
+    office = _office_arg(books, reader, entry)
+    if office is None:
+        return
+    books.registrations[office].append(Registration(
+        date=entry.date, entry=entry, office=office,
+        staff=reader.count(entry, entry.meta, "staff", office=office),
+        established=reader.date(entry, entry.meta, "established", office=office),
+    ))
+
+
+_CUSTOM_READERS = {
+    "decision": _read_decision,
+    "audit": _read_audit,
+    "window": _read_window,
+    "registration": _read_registration,
+}
+
+
+def _read_open(books: Books, reader: _Reader, entry: data.Open) -> None:
+    name = entry.account
+    books.opens[name] = entry
+    meta = entry.meta or {}
+    role = role_from_name(name)
+    office = reader.text(entry, meta, "office", account=name)
+    category_name = reader.text(entry, meta, "category", account=name)
+    if office is not None or category_name is not None:
+        category = None
+        if category_name is not None:
+            category = _ASSET_CATEGORIES.get(category_name) or _LIABILITY_CATEGORIES.get(
+                category_name)
+            if category is None:
+                reader.bad(entry, f"`category:` {category_name!r} is not one of "
+                           f"{', '.join(sorted([*_ASSET_CATEGORIES, *_LIABILITY_CATEGORIES]))}",
+                           account=name)
+        if office is None and role is not None and role.kind is Kind.OFFICE:
+            office = role.code
+        if office is not None:
+            if category is None:
+                category = role.category if role is not None else None
+            role = Role(Kind.OFFICE, office, category)
+    books.roles[name] = role
+    if role is not None and role.kind is Kind.OFFICE:
+        books.office_accounts[role.code].append(name)
+        books.first_use.setdefault(role.code, entry.date)
+        if not account_lib.is_valid(name):
+            reader.bad(entry, f"{name} is not a valid account name", account=name)
+    if role is not None and role.physical and meta:
+        books.assets[name] = Asset(
+            account=name,
+            asset_id=reader.text(entry, meta, "asset-id", account=name),
+            name=reader.text(entry, meta, "name", account=name),
+            acquired=reader.date(entry, meta, "acquired", account=name),
+            original_cost=reader.money(entry, meta, "original-cost", account=name),
+            use=reader.word(entry, meta, "use", USES, account=name),
+        )
+
+
+def _read_transaction(books: Books, reader: _Reader, entry: data.Transaction) -> None:
+    legs: list[Leg] | None = None
+    for posting in entry.postings:
+        role = books.role(posting.account)
+        if role is None:
+            continue
+        if legs is None:
+            legs = []
+        units = posting.units
+        number = units.number if units is not None and units.number is not None else ZERO
+        legs.append(Leg(posting.account, role, number, posting))
+        if role.kind is Kind.OFFICE:
+            history = books.histories.get(posting.account)
+            if history is None:
+                history = books.histories[posting.account] = History()
+                if posting.account not in books.opens:
+                    books.office_accounts[role.code].append(posting.account)
+            history.add(entry.date, number)
+            books.first_use.setdefault(role.code, entry.date)
+    meta = entry.meta
+    disposal_given = "disposal" in meta
+    if legs is None and not disposal_given and "guests" not in meta:
+        return
+    if legs is None:
+        legs = []
+        for posting in entry.postings:
+            units = posting.units
+            number = units.number if units is not None and units.number is not None else ZERO
+            legs.append(Leg(posting.account, None, number, posting))
+    else:
+        # keep the postings outside the scheme too: rules judge where money goes
+        known = {id(leg.posting) for leg in legs}
+        for posting in entry.postings:
+            if id(posting) not in known:
+                units = posting.units
+                number = (units.number if units is not None and units.number is not None
+                          else ZERO)
+                legs.append(Leg(posting.account, None, number, posting))
+    txn = Txn(entry, legs, disposal_given=disposal_given)
+    if disposal_given:
+        txn.disposal = reader.word(entry, meta, "disposal", METHODS)
+        txn.approval = reader.text(entry, meta, "approval")
+        txn.price_approval = reader.text(entry, meta, "price-approval")
+        txn.appraisal = reader.money(entry, meta, "appraisal")
+        txn.appraisal_date = reader.date(entry, meta, "appraisal-date")
+        txn.recipient = reader.text(entry, meta, "recipient")
+    else:
+        # outside disposals only approval is read (expenses and write-offs use it)
+        txn.approval = reader.text(entry, meta, "approval")
+    if "guests" in meta:
+        txn.guests = reader.count(entry, meta, "guests")
+    books.txns.append(txn)
+
+
+def _check_declarations(books: Books, reader: _Reader) -> None:
+    """LI-301 for codes that are used but not declared."""
+    for code, office in books.offices.items():
+        if office.government is not None and office.government not in books.governments:
+            reader.undeclared(office.entry, f"office {code} names government "
+                              f"{office.government}, which is not declared", office=code)
+        if office.program is not None and office.program not in books.programs:
+            reader.undeclared(office.entry, f"office {code} names program {office.program}, "
+                              "which is not declared", office=code)
+    for name, role in books.roles.items():
+        if role is None:
+            continue
+        if role.kind is Kind.OFFICE and role.code not in books.offices:
+            entry = books.opens.get(name)
+            if entry is not None:
+                reader.undeclared(entry, f"account {name} belongs to office {role.code}, "
+                                  "which is not declared", office=role.code, account=name)
+        elif role.kind is Kind.TREASURY and role.code not in books.governments:
+            entry = books.opens.get(name)
+            if entry is not None:
+                reader.undeclared(entry, f"treasury account {name} names government "
+                                  f"{role.code}, which is not declared", account=name)

@@ -1,0 +1,197 @@
+"""Program presets (SPEC section 4) and the typed settings every rule reads.
+
+A program's settings are its preset, then the program's own metadata, then the
+plugin's config, each overriding the one before. Keys are written as in the ledger
+(``dispose-by``); the model uses the snake-case names.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from beancount.core.amount import Amount
+from pydantic import AliasGenerator
+from pydantic import BaseModel
+from pydantic import ConfigDict
+from pydantic import ValidationError
+from pydantic import field_validator
+
+LEVELS = (
+    "province",
+    "sub-provincial",
+    "planned-city",
+    "sez",
+    "xpcc",
+    "prefecture",
+    "county",
+)
+KINDS = ("government", "department", "devzone", "aid")
+
+
+def _kebab(name: str) -> str:
+    return name.replace("_", "-")
+
+
+class Settings(BaseModel):
+    """What a program decides: who is kept, the deadlines, the tolerances."""
+
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        alias_generator=AliasGenerator(validation_alias=_kebab),
+        populate_by_name=True,
+    )
+
+    kept_without_approval: frozenset[str]
+    kept_with_approval: frozenset[str]
+    abolished: frozenset[str]
+    ban_from: datetime.date
+    register_by: datetime.date
+    decide_by: datetime.date
+    dispose_by: datetime.date
+    delink_by: datetime.date
+    close_grace: int
+    audit_grace: int
+    loss_tolerance: Decimal
+    remit_within: int
+    appraisal_valid: int
+    consolidation: bool
+    reception_per_person: Decimal | None = None
+
+    @field_validator(
+        "kept_without_approval", "kept_with_approval", "abolished", mode="before"
+    )
+    @classmethod
+    def _split_names(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [part.strip() for part in value.replace("，", ",").split(",")]
+        if isinstance(value, list | tuple | set | frozenset):
+            names = frozenset(str(part) for part in value if str(part))
+            unknown = names - set(LEVELS) - set(KINDS)
+            if unknown:
+                raise ValueError(f"unknown level or kind {sorted(unknown)}")
+            return names
+        return value
+
+    @field_validator("reception_per_person", "loss_tolerance", mode="before")
+    @classmethod
+    def _amount_number(cls, value: Any) -> Any:
+        # `150 CNY` in the ledger arrives as an Amount; the rules need the number.
+        if isinstance(value, Amount):
+            if value.currency != "CNY":
+                raise ValueError(f"expected CNY, got {value.currency}")
+            return value.number
+        if isinstance(value, float):
+            raise ValueError("write money as a decimal string or an amount, not a float")
+        return value
+
+    @field_validator(
+        "close_grace", "audit_grace", "remit_within", "appraisal_valid", mode="before"
+    )
+    @classmethod
+    def _whole_days(cls, value: Any) -> Any:
+        if isinstance(value, Decimal):
+            if value != value.to_integral_value() or value < 0:
+                raise ValueError("expected a whole number of days")
+            return int(value)
+        if isinstance(value, int) and not isinstance(value, bool) and value < 0:
+            raise ValueError("expected a whole number of days")
+        return value
+
+    @field_validator("loss_tolerance")
+    @classmethod
+    def _tolerance_range(cls, value: Decimal) -> Decimal:
+        if value < 0:
+            raise ValueError("loss-tolerance cannot be negative")
+        return value
+
+    def tolerance(self, appraisal: Decimal) -> Decimal:
+        """The loss allowed below ``appraisal``.
+
+        A loss-tolerance below 1 is a fraction of the appraisal (0.05 is 5 %); one of 1
+        or more is yuan.
+        """
+        if self.loss_tolerance < 1:
+            return appraisal * self.loss_tolerance
+        return self.loss_tolerance
+
+
+_ABOLISHED = frozenset({"county", "department", "devzone"})
+
+PRESETS: dict[str, dict[str, Any]] = {
+    "beijing-2010": {
+        "kept-without-approval": frozenset(
+            {"province", "sub-provincial", "planned-city", "sez", "xpcc"}
+        ),
+        "kept-with-approval": frozenset({"prefecture"}),
+        "abolished": _ABOLISHED,
+        "ban-from": datetime.date(2010, 1, 19),
+        "register-by": datetime.date(2010, 7, 19),
+        "decide-by": datetime.date(2010, 7, 19),
+        "dispose-by": datetime.date(2010, 7, 19),
+        "delink-by": datetime.date(2010, 7, 19),
+        "close-grace": 90,
+        "audit-grace": 180,
+        "loss-tolerance": Decimal(0),
+        "remit-within": 30,
+        "appraisal-valid": 365,
+        "consolidation": False,
+        "reception-per-person": None,
+    },
+    "capital-2015": {
+        "kept-without-approval": frozenset(),
+        "kept-with-approval": frozenset(
+            {"province", "sub-provincial", "planned-city", "sez", "xpcc", "prefecture", "aid"}
+        ),
+        "abolished": _ABOLISHED,
+        "ban-from": datetime.date(2015, 7, 20),
+        "register-by": datetime.date(2015, 7, 31),
+        "decide-by": datetime.date(2015, 7, 31),
+        "dispose-by": datetime.date(2015, 8, 31),
+        "delink-by": datetime.date(2015, 10, 20),
+        "close-grace": 90,
+        "audit-grace": 180,
+        "loss-tolerance": Decimal(0),
+        "remit-within": 30,
+        "appraisal-valid": 365,
+        "consolidation": True,
+        "reception-per-person": None,
+    },
+}
+DEFAULT_PRESET = "beijing-2010"
+
+SETTING_KEYS = frozenset(PRESETS[DEFAULT_PRESET])
+"""The keys a program's metadata or the plugin's config may set."""
+
+
+def build(
+    preset: str, *overrides: dict[str, Any]
+) -> tuple[Settings, list[tuple[str, str]]]:
+    """Settings from a preset and overrides, keeping every override that is valid.
+
+    Args:
+        preset: A key of PRESETS.
+        overrides: Mappings of ledger-style keys to values, later ones winning. Keys
+            outside SETTING_KEYS are ignored here (the caller decides what they are).
+    Returns:
+        The settings, and for every override that could not be used, its key and why.
+    """
+    values = dict(PRESETS[preset])
+    for override in overrides:
+        values.update({k: v for k, v in override.items() if k in SETTING_KEYS})
+    problems: list[tuple[str, str]] = []
+    while True:
+        try:
+            return Settings.model_validate(values), problems
+        except ValidationError as exc:
+            bad = {str(err["loc"][0]) for err in exc.errors() if err["loc"]}
+            for err in exc.errors():
+                if err["loc"]:
+                    key = str(err["loc"][0])
+                    problems.append((key, f"{key}: {err['msg']} (got {values.get(key)!r})"))
+            if not bad or not bad <= set(values):
+                raise
+            for key in bad:  # fall back to the preset's value and try again
+                values[key] = PRESETS[preset][key]
