@@ -1,0 +1,224 @@
+"""The ``liaison`` command line (SPEC section 6).
+
+``check`` and ``explain`` live here; ``import`` is registered by ``importers.command``;
+``report``, ``export`` and ``consolidate`` by ``reports.command``; ``demo`` starts Fava
+on the bundled example.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime
+import json
+import os
+import sys
+import textwrap
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from plugins.rules import RULES
+from reports import ledger as ledger_lib
+
+EXIT_OK = 0
+EXIT_VIOLATIONS = 1
+EXIT_UNUSABLE = 2
+
+FIELDS = ("code", "name", "clause", "office", "account", "date", "filename", "lineno",
+          "message")
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "ledger" / "main.beancount"
+
+
+def iso_date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date like 2016-12-31: {text!r}") from exc
+
+
+def rule_code(text: str) -> str:
+    code = text.strip().upper()
+    if code not in RULES and code != "BEANCOUNT":
+        raise argparse.ArgumentTypeError(
+            f"unknown rule {text!r}; `liaison explain` lists the codes")
+    return code
+
+
+# --- check ---------------------------------------------------------------------------
+
+
+def violation_rows(loaded: ledger_lib.Loaded) -> list[dict[str, Any]]:
+    """Every violation and Beancount error as the rows of ``--format json|csv``."""
+    rows = []
+    for error in loaded.beancount_errors:
+        source = error.source or {}
+        entry = getattr(error, "entry", None)
+        rows.append({
+            "code": "BEANCOUNT",
+            "name": type(error).__name__,
+            "clause": "",
+            "office": None,
+            "account": getattr(entry, "account", None),
+            "date": _date_of(entry),
+            "filename": source.get("filename"),
+            "lineno": source.get("lineno"),
+            "message": str(error.message).strip(),
+        })
+    for v in loaded.violations:
+        rule = RULES[v.code]
+        rows.append({
+            "code": v.code,
+            "name": rule.name,
+            "clause": rule.clause,
+            "office": v.office,
+            "account": v.account,
+            "date": _date_of(v.entry),
+            "filename": v.source.get("filename"),
+            "lineno": v.source.get("lineno"),
+            "message": v.message,
+        })
+    return rows
+
+
+def _date_of(entry: Any) -> str | None:
+    date = getattr(entry, "date", None)
+    return date.isoformat() if isinstance(date, datetime.date) else None
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    try:
+        loaded = ledger_lib.load(args.ledger, args.as_of)
+    except ledger_lib.LedgerUnreadable as exc:
+        print(f"liaison check: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    rows = violation_rows(loaded)
+    if args.rule:
+        wanted = set(args.rule)
+        rows = [r for r in rows if r["code"] in wanted]
+    out = sys.stdout
+    if args.format == "json":
+        json.dump({
+            "ledger": str(args.ledger),
+            "sha256": loaded.sha256,
+            "as_of": loaded.as_of.isoformat(),
+            "violations": rows,
+        }, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    elif args.format == "csv":
+        writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        for row in rows:
+            where = f"{row['filename']}:{row['lineno']}" if row["filename"] else "?"
+            out.write(f"{where}: {row['message']}\n")
+        counts: dict[str, int] = {}
+        for row in rows:
+            counts[row["code"]] = counts.get(row["code"], 0) + 1
+        summary = ", ".join(f"{code} ×{n}" for code, n in sorted(counts.items()))
+        out.write(
+            f"\n{args.ledger} (sha256 {loaded.sha256[:12]}…) as of {loaded.as_of}: "
+            + (f"{len(rows)} violation(s): {summary}\n" if rows else "no violations\n")
+        )
+    return EXIT_VIOLATIONS if rows else EXIT_OK
+
+
+# --- explain -------------------------------------------------------------------------
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    if not args.code:
+        for rule in RULES.values():
+            print(f"{rule.code}  {rule.name:<28} {rule.title}")
+        return EXIT_OK
+    rule = RULES.get(args.code.strip().upper())
+    if rule is None:
+        print(f"liaison explain: unknown rule {args.code!r}; `liaison explain` lists them",
+              file=sys.stderr)
+        return EXIT_UNUSABLE
+    print(f"{rule.code} {rule.name}  ({rule.clause})")
+    print(f"  {rule.title}\n")
+    for paragraph in rule.explanation.split("\n"):
+        print(textwrap.fill(paragraph, width=88, initial_indent="  ",
+                            subsequent_indent="    "))
+    return EXIT_OK
+
+
+# --- demo ----------------------------------------------------------------------------
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    ledger = Path(args.ledger) if args.ledger else EXAMPLE
+    if not ledger.is_file():
+        print(f"liaison demo: {ledger}: no such ledger file", file=sys.stderr)
+        return EXIT_UNUSABLE
+    argv = ["fava", "--host", args.host, "--port", str(args.port), str(ledger)]
+    print(f"Fava on {ledger}: http://{args.host}:{args.port}/", file=sys.stderr)
+    os.environ.setdefault("BEANCOUNT_DISABLE_LOAD_CACHE", "1")
+    from fava.cli import main as fava_main
+
+    try:
+        fava_main.main(args=argv[1:], prog_name="fava", standalone_mode=True)
+    except KeyboardInterrupt:
+        pass
+    return EXIT_OK
+
+
+# --- the parser ----------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="liaison",
+        description="Ledger, rules and reports for abolishing and regulating liaison "
+        "offices (驻京办, 驻省会城市办事机构).",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    check = sub.add_parser("check", help="run every rule on a ledger")
+    check.add_argument("ledger", type=Path, metavar="LEDGER")
+    check.add_argument("--as-of", type=iso_date, metavar="DATE",
+                       help="judge deadlines at this date (default: the ledger's plugin "
+                       "config, else today)")
+    check.add_argument("--format", choices=("text", "json", "csv"), default="text")
+    check.add_argument("--rule", type=rule_code, action="append", metavar="CODE",
+                       help="report only this rule (repeatable; BEANCOUNT for "
+                       "Beancount's own errors)")
+    check.set_defaults(func=cmd_check)
+
+    explain = sub.add_parser("explain", help="what a rule means, why, and how to fix it")
+    explain.add_argument("code", nargs="?", metavar="CODE")
+    explain.set_defaults(func=cmd_explain)
+
+    demo = sub.add_parser("demo", help="Fava on the bundled example ledger")
+    demo.add_argument("ledger", nargs="?", help=argparse.SUPPRESS)
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--port", type=int, default=5000)
+    demo.set_defaults(func=cmd_demo)
+
+    from importers import command as import_command
+    from reports import command as report_command
+
+    import_command.register(sub)
+    report_command.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on bad usage, 0 on --help
+        return int(exc.code or 0)
+    try:
+        return int(args.func(args) or 0)
+    except BrokenPipeError:
+        sys.stderr.close()
+        return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
+

@@ -1,0 +1,109 @@
+"""Load a ledger for the command line and the reports: entries, books and violations.
+
+The same reading as the plugin (``plugins.engine.run``), with two differences an auditor
+needs: every rule runs whether or not the ledger declares the plugin (a ``disable`` in
+the ledger's plugin config does not hide anything from the command line), and the as-of
+date is the one asked for, not whatever a loader cache froze.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import hashlib
+import os
+from pathlib import Path
+from typing import Any
+
+from beancount import loader
+
+from plugins import engine
+from plugins import model
+from plugins.rules import PolicyViolation
+
+PLUGIN = "plugins.rules"
+
+
+class LedgerUnreadable(Exception):
+    """The ledger file cannot be read at all (missing, a folder, not text)."""
+
+
+@dataclasses.dataclass
+class Loaded:
+    """A loaded ledger with its books and every violation at one as-of date.
+
+    Attributes:
+        path: The ledger file.
+        sha256: The SHA-256 of the ledger file's bytes.
+        as_of: The date deadline rules were judged at.
+        entries: The entries, as Beancount loaded them.
+        options: Beancount's options map.
+        beancount_errors: Beancount's own errors (syntax, balance, booking, other plugins).
+        books: The model every rule and report reads.
+        violations: The rules' violations.
+    """
+
+    path: Path
+    sha256: str
+    as_of: datetime.date
+    entries: list[Any]
+    options: dict[str, Any]
+    beancount_errors: list[Any]
+    books: model.Books
+    violations: list[PolicyViolation]
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def ledger_config(options: dict[str, Any]) -> engine.Config:
+    """The config of the ledger's own ``plugin "plugins.rules"`` line, if any.
+
+    Its settings and as-of date are kept; ``disable`` and ``only`` are dropped, because
+    the command line runs every rule.
+    """
+    text = None
+    for name, config in options.get("plugin") or ():
+        if name == PLUGIN:
+            text = config
+    parsed = engine.Config.parse(text)
+    parsed.disabled = set()
+    parsed.only = None
+    return parsed
+
+
+def load(path: str | os.PathLike[str], as_of: datetime.date | None = None) -> Loaded:
+    """Load the ledger at ``path`` and judge it at ``as_of``.
+
+    Args:
+        path: The main ledger file.
+        as_of: The as-of date; else the ledger's plugin config's, else today.
+    Raises:
+        LedgerUnreadable: if the file is missing or not a readable file.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise LedgerUnreadable(f"{path}: no such ledger file")
+    try:
+        sha = sha256_of(path)
+    except OSError as exc:
+        raise LedgerUnreadable(f"{path}: {exc.strerror or exc}") from exc
+    entries, errors, options = loader.load_file(str(path))
+    kept = [e for e in errors if not isinstance(e, PolicyViolation)]
+    config = ledger_config(options)
+    books, violations = engine.run(entries, options, config, as_of=as_of)
+    return Loaded(
+        path=path,
+        sha256=sha,
+        as_of=books.as_of,
+        entries=entries,
+        options=options,
+        beancount_errors=kept,
+        books=books,
+        violations=violations,
+    )
