@@ -73,7 +73,9 @@ class Config:
                 config.errors.append(f"plugin config is not a Python literal: {exc}")
                 return config
         if not isinstance(raw, dict):
-            config.errors.append(f"plugin config should be a dict, got {type(raw).__name__}")
+            config.errors.append(
+                f"plugin config should be a dict, got {type(raw).__name__}"
+            )
             return config
         for key, value in raw.items():
             if key not in CONFIG_KEYS:
@@ -120,8 +122,9 @@ class Config:
                 return datetime.date.fromisoformat(value)
             except ValueError:
                 pass
-        self.errors.append(f"plugin config: 'as-of' should be a date like '2016-12-31', "
-                           f"got {value!r}")
+        self.errors.append(
+            f"plugin config: 'as-of' should be a date like '2016-12-31', got {value!r}"
+        )
         return None
 
     def wants(self, code: str) -> bool:
@@ -163,12 +166,15 @@ def run(
             errors.extend(find(books))
         except Exception:  # a broken rule must not take the others with it
             log.exception("rule %s failed", code)
-            errors.append(violation(
-                "LI-302", None,
-                f"rule {code} could not judge this ledger (internal error, please "
-                f"report it): {traceback.format_exc(limit=1).strip().splitlines()[-1]}",
-                meta=data.new_metadata(filename, 0),
-            ))
+            errors.append(
+                violation(
+                    "LI-302",
+                    None,
+                    f"rule {code} could not judge this ledger (internal error, please "
+                    f"report it): {traceback.format_exc(limit=1).strip().splitlines()[-1]}",
+                    meta=data.new_metadata(filename, 0),
+                )
+            )
     errors = [e for e in errors if config.wants(e.code)]
     errors.sort(key=_order)
     return books, errors
@@ -188,9 +194,12 @@ def run_plugin(
     except Exception:
         log.exception("liaison rules failed")
         filename = (options_map or {}).get("filename") or "<liaison>"
-        return [violation(
-            "LI-302", None,
-            "the liaison rules could not read this ledger (internal error, please report "
-            f"it): {traceback.format_exc(limit=1).strip().splitlines()[-1]}",
-            meta=data.new_metadata(filename, 0),
-        )]
+        return [
+            violation(
+                "LI-302",
+                None,
+                "the liaison rules could not read this ledger (internal error, please report "
+                f"it): {traceback.format_exc(limit=1).strip().splitlines()[-1]}",
+                meta=data.new_metadata(filename, 0),
+            )
+        ]

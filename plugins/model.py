@@ -70,7 +70,10 @@ MONEY = frozenset({Category.CASH, Category.RECEIVABLES})
 """Where the proceeds of an auction or sale arrive."""
 
 _ASSET_CATEGORIES = {c.value: c for c in (*PHYSICAL, *MONEY)}
-_LIABILITY_CATEGORIES = {"Payables": Category.PAYABLES, "DueToTreasury": Category.DUE_TO_TREASURY}
+_LIABILITY_CATEGORIES = {
+    "Payables": Category.PAYABLES,
+    "DueToTreasury": Category.DUE_TO_TREASURY,
+}
 
 METHODS = {
     "transfer": "transfer",
@@ -363,7 +366,9 @@ class Books:
     decisions: dict[str, list[Decision]] = dataclasses.field(
         default_factory=lambda: defaultdict(list)
     )
-    audits: dict[str, list[Audit]] = dataclasses.field(default_factory=lambda: defaultdict(list))
+    audits: dict[str, list[Audit]] = dataclasses.field(
+        default_factory=lambda: defaultdict(list)
+    )
     windows: list[Window] = dataclasses.field(default_factory=list)
     registrations: dict[str, list[Registration]] = dataclasses.field(
         default_factory=lambda: defaultdict(list)
@@ -393,7 +398,9 @@ class Books:
         history = self.histories.get(account)
         return history.at(date) if history else ZERO
 
-    def accounts_of(self, office: str, categories: Iterable[Category] | None = None) -> list[str]:
+    def accounts_of(
+        self, office: str, categories: Iterable[Category] | None = None
+    ) -> list[str]:
         """The office's accounts (opened or posted to), optionally of some categories."""
         wanted = None if categories is None else frozenset(categories)
         result = []
@@ -490,19 +497,34 @@ class _Reader:
     def __init__(self, books: Books) -> None:
         self.books = books
 
-    def bad(self, entry: Any, message: str, *, office: str | None = None,
-            account: str | None = None, meta: data.Meta | None = None) -> None:
+    def bad(
+        self,
+        entry: Any,
+        message: str,
+        *,
+        office: str | None = None,
+        account: str | None = None,
+        meta: data.Meta | None = None,
+    ) -> None:
         self.books.errors.append(
             violation("LI-302", entry, message, office=office, account=account, meta=meta)
         )
 
-    def undeclared(self, entry: Any, message: str, *, office: str | None = None,
-                   account: str | None = None) -> None:
+    def undeclared(
+        self,
+        entry: Any,
+        message: str,
+        *,
+        office: str | None = None,
+        account: str | None = None,
+    ) -> None:
         self.books.errors.append(
             violation("LI-301", entry, message, office=office, account=account)
         )
 
-    def text(self, entry: Any, meta: data.Meta | None, key: str, **where: Any) -> str | None:
+    def text(
+        self, entry: Any, meta: data.Meta | None, key: str, **where: Any
+    ) -> str | None:
         if not meta or key not in meta:
             return None
         value = meta[key]
@@ -512,8 +534,9 @@ class _Reader:
         self.bad(entry, f"`{key}:` should be text in quotes, got {value!r}", **where)
         return None
 
-    def date(self, entry: Any, meta: data.Meta | None, key: str,
-             **where: Any) -> datetime.date | None:
+    def date(
+        self, entry: Any, meta: data.Meta | None, key: str, **where: Any
+    ) -> datetime.date | None:
         if not meta or key not in meta:
             return None
         value = meta[key]
@@ -524,46 +547,56 @@ class _Reader:
                 return datetime.date.fromisoformat(value.strip())
             except ValueError:
                 pass
-        self.bad(entry, f"`{key}:` should be a date like 2015-08-31, got {value!r}", **where)
+        self.bad(
+            entry, f"`{key}:` should be a date like 2015-08-31, got {value!r}", **where
+        )
         return None
 
-    def money(self, entry: Any, meta: data.Meta | None, key: str,
-              **where: Any) -> Decimal | None:
-        if not meta or key not in meta:
-            return None
-        value = meta[key]
-        if isinstance(value, Amount) and value.currency == "CNY" and value.number is not None:
-            return value.number
-        if isinstance(value, Decimal) and not isinstance(value, bool):
-            return value
-        self.bad(entry, f"`{key}:` should be an amount like 120000.00 CNY, got {value!r}",
-                 **where)
-        return None
-
-    def count(self, entry: Any, meta: data.Meta | None, key: str,
-              **where: Any) -> int | None:
+    def money(
+        self, entry: Any, meta: data.Meta | None, key: str, **where: Any
+    ) -> Decimal | None:
         if not meta or key not in meta:
             return None
         value = meta[key]
         if (
-            isinstance(value, Decimal)
-            and value == value.to_integral_value()
-            and value >= 0
+            isinstance(value, Amount)
+            and value.currency == "CNY"
+            and value.number is not None
         ):
+            return value.number
+        if isinstance(value, Decimal) and not isinstance(value, bool):
+            return value
+        self.bad(
+            entry,
+            f"`{key}:` should be an amount like 120000.00 CNY, got {value!r}",
+            **where,
+        )
+        return None
+
+    def count(
+        self, entry: Any, meta: data.Meta | None, key: str, **where: Any
+    ) -> int | None:
+        if not meta or key not in meta:
+            return None
+        value = meta[key]
+        if isinstance(value, Decimal) and value == value.to_integral_value() and value >= 0:
             return int(value)
         if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
             return value
         self.bad(entry, f"`{key}:` should be a whole number, got {value!r}", **where)
         return None
 
-    def word(self, entry: Any, meta: data.Meta | None, key: str, vocabulary: Any,
-             **where: Any) -> str | None:
+    def word(
+        self, entry: Any, meta: data.Meta | None, key: str, vocabulary: Any, **where: Any
+    ) -> str | None:
         text = self.text(entry, meta, key, **where)
         if text is None:
             return None
         if text in vocabulary:
             return vocabulary[text] if isinstance(vocabulary, dict) else text
-        choices = sorted(set(vocabulary.values() if isinstance(vocabulary, dict) else vocabulary))
+        choices = sorted(
+            set(vocabulary.values() if isinstance(vocabulary, dict) else vocabulary)
+        )
         self.bad(entry, f"`{key}:` {text!r} is not one of {', '.join(choices)}", **where)
         return None
 
@@ -631,19 +664,23 @@ def read(
     return books
 
 
-def _read_program(books: Books, reader: _Reader, entry: data.Custom,
-                  overrides: dict[str, Any]) -> None:
+def _read_program(
+    books: Books, reader: _Reader, entry: data.Custom, overrides: dict[str, Any]
+) -> None:
     values = _custom_strings(entry)
     code = _code(values[0]) if values else None
     if code is None:
-        reader.bad(entry, "`custom \"program\"` needs a code, e.g. \"HB-2015\"")
+        reader.bad(entry, '`custom "program"` needs a code, e.g. "HB-2015"')
         return
     title = values[1] if len(values) > 1 and isinstance(values[1], str) else code
     preset = reader.word(entry, entry.meta, "preset", tuple(settings_lib.PRESETS))
     if preset is None:
         if "preset" not in entry.meta:
-            reader.bad(entry, f"program {code} has no `preset:` (\"beijing-2010\" or "
-                       f"\"capital-2015\"); judged by {settings_lib.DEFAULT_PRESET}")
+            reader.bad(
+                entry,
+                f'program {code} has no `preset:` ("beijing-2010" or '
+                f'"capital-2015"); judged by {settings_lib.DEFAULT_PRESET}',
+            )
         preset = settings_lib.DEFAULT_PRESET
     own = {k: v for k, v in entry.meta.items() if k in settings_lib.SETTING_KEYS}
     settings, problems = settings_lib.build(preset, own, overrides)
@@ -652,8 +689,13 @@ def _read_program(books: Books, reader: _Reader, entry: data.Custom,
             continue  # reported once, against the plugin config, by the engine
         reader.bad(entry, f"program {code}: {message}; the preset's value is used")
     books.programs[code] = Program(
-        date=entry.date, entry=entry, code=code, title=title, preset=preset,
-        document=reader.text(entry, entry.meta, "document"), settings=settings,
+        date=entry.date,
+        entry=entry,
+        code=code,
+        title=title,
+        preset=preset,
+        document=reader.text(entry, entry.meta, "document"),
+        settings=settings,
     )
 
 
@@ -661,12 +703,16 @@ def _read_government(books: Books, reader: _Reader, entry: data.Custom) -> None:
     values = _custom_strings(entry)
     code = _code(values[0]) if values else None
     if code is None:
-        reader.bad(entry, "`custom \"government\"` needs a code, e.g. \"XN\"")
+        reader.bad(entry, '`custom "government"` needs a code, e.g. "XN"')
         return
     name = values[1] if len(values) > 1 and isinstance(values[1], str) else code
     level = reader.word(entry, entry.meta, "level", settings_lib.LEVELS)
     books.governments[code] = Government(
-        date=entry.date, entry=entry, code=code, name=name, level=level,
+        date=entry.date,
+        entry=entry,
+        code=code,
+        name=name,
+        level=level,
         province=reader.text(entry, entry.meta, "province"),
         parent=reader.text(entry, entry.meta, "parent"),
     )
@@ -676,13 +722,16 @@ def _read_office(books: Books, reader: _Reader, entry: data.Custom) -> None:
     values = _custom_strings(entry)
     code = _code(values[0]) if values else None
     if code is None:
-        reader.bad(entry, "`custom \"office\"` needs a code, e.g. \"XN-WH\"")
+        reader.bad(entry, '`custom "office"` needs a code, e.g. "XN-WH"')
         return
     name = values[1] if len(values) > 1 and isinstance(values[1], str) else code
     meta = entry.meta
     kind = reader.word(entry, meta, "kind", settings_lib.KINDS, office=code)
     books.offices[code] = Office(
-        date=entry.date, entry=entry, code=code, name=name,
+        date=entry.date,
+        entry=entry,
+        code=code,
+        name=name,
         government=reader.text(entry, meta, "government", office=code),
         kind=kind or "government",
         host=reader.text(entry, meta, "host", office=code),
@@ -695,12 +744,15 @@ def _office_arg(books: Books, reader: _Reader, entry: data.Custom) -> str | None
     values = _custom_strings(entry)
     code = _code(values[0]) if values else None
     if code is None:
-        reader.bad(entry, f"`custom \"{entry.type}\"` needs an office code first")
+        reader.bad(entry, f'`custom "{entry.type}"` needs an office code first')
         return None
     if code not in books.offices:
-        reader.undeclared(entry, f"{entry.type} names office {code}, which is not declared; "
-                          f"declare it with `custom \"office\" \"{code}\" \"名称\"`",
-                          office=code)
+        reader.undeclared(
+            entry,
+            f"{entry.type} names office {code}, which is not declared; "
+            f'declare it with `custom "office" "{code}" "名称"`',
+            office=code,
+        )
         return None
     return code
 
@@ -713,21 +765,34 @@ def _read_decision(books: Books, reader: _Reader, entry: data.Custom) -> None:
     raw = values[1] if len(values) > 1 else None
     action = ACTIONS.get(raw.strip()) if isinstance(raw, str) else None
     if action is None:
-        reader.bad(entry, f"decision for {office}: {raw!r} is not retain, abolish or merge",
-                   office=office)
+        reader.bad(
+            entry,
+            f"decision for {office}: {raw!r} is not retain, abolish or merge",
+            office=office,
+        )
         return
     into = reader.text(entry, entry.meta, "into", office=office)
     if action == "merge" and into is None:
-        reader.bad(entry, f"merge decision for {office} has no `into:` (the surviving "
-                   "office)", office=office)
+        reader.bad(
+            entry,
+            f"merge decision for {office} has no `into:` (the surviving office)",
+            office=office,
+        )
     elif into is not None and into not in books.offices:
-        reader.undeclared(entry, f"merge of {office} into {into}, which is not declared",
-                          office=office)
+        reader.undeclared(
+            entry, f"merge of {office} into {into}, which is not declared", office=office
+        )
         into = None
-    books.decisions[office].append(Decision(
-        date=entry.date, entry=entry, office=office, action=action,
-        approval=reader.text(entry, entry.meta, "approval", office=office), into=into,
-    ))
+    books.decisions[office].append(
+        Decision(
+            date=entry.date,
+            entry=entry,
+            office=office,
+            action=action,
+            approval=reader.text(entry, entry.meta, "approval", office=office),
+            into=into,
+        )
+    )
 
 
 def _read_audit(books: Books, reader: _Reader, entry: data.Custom) -> None:
@@ -742,13 +807,21 @@ def _read_audit(books: Books, reader: _Reader, entry: data.Custom) -> None:
     elif isinstance(raw, Decimal) and raw == raw.to_integral_value():
         year = int(raw)
     if year is None or not 1949 <= year <= 2200:
-        reader.bad(entry, f"audit of {office}: the year {raw!r} is not a year like \"2015\"",
-                   office=office)
+        reader.bad(
+            entry,
+            f'audit of {office}: the year {raw!r} is not a year like "2015"',
+            office=office,
+        )
         return
-    books.audits[office].append(Audit(
-        date=entry.date, entry=entry, office=office, year=year,
-        report=reader.text(entry, entry.meta, "report", office=office),
-    ))
+    books.audits[office].append(
+        Audit(
+            date=entry.date,
+            entry=entry,
+            office=office,
+            year=year,
+            report=reader.text(entry, entry.meta, "report", office=office),
+        )
+    )
 
 
 def _read_window(books: Books, reader: _Reader, entry: data.Custom) -> None:
@@ -761,23 +834,35 @@ def _read_window(books: Books, reader: _Reader, entry: data.Custom) -> None:
         reader.bad(entry, f"window at {office} names no government", office=office)
         return
     if government not in books.governments:
-        reader.undeclared(entry, f"window at {office} names government {government}, which "
-                          "is not declared", office=office)
-    books.windows.append(Window(
-        date=entry.date, entry=entry, office=office, government=government,
-        staff=reader.count(entry, entry.meta, "staff", office=office),
-    ))
+        reader.undeclared(
+            entry,
+            f"window at {office} names government {government}, which is not declared",
+            office=office,
+        )
+    books.windows.append(
+        Window(
+            date=entry.date,
+            entry=entry,
+            office=office,
+            government=government,
+            staff=reader.count(entry, entry.meta, "staff", office=office),
+        )
+    )
 
 
 def _read_registration(books: Books, reader: _Reader, entry: data.Custom) -> None:
     office = _office_arg(books, reader, entry)
     if office is None:
         return
-    books.registrations[office].append(Registration(
-        date=entry.date, entry=entry, office=office,
-        staff=reader.count(entry, entry.meta, "staff", office=office),
-        established=reader.date(entry, entry.meta, "established", office=office),
-    ))
+    books.registrations[office].append(
+        Registration(
+            date=entry.date,
+            entry=entry,
+            office=office,
+            staff=reader.count(entry, entry.meta, "staff", office=office),
+            established=reader.date(entry, entry.meta, "established", office=office),
+        )
+    )
 
 
 _CUSTOM_READERS = {
@@ -799,11 +884,15 @@ def _read_open(books: Books, reader: _Reader, entry: data.Open) -> None:
         category = None
         if category_name is not None:
             category = _ASSET_CATEGORIES.get(category_name) or _LIABILITY_CATEGORIES.get(
-                category_name)
+                category_name
+            )
             if category is None:
-                reader.bad(entry, f"`category:` {category_name!r} is not one of "
-                           f"{', '.join(sorted([*_ASSET_CATEGORIES, *_LIABILITY_CATEGORIES]))}",
-                           account=name)
+                reader.bad(
+                    entry,
+                    f"`category:` {category_name!r} is not one of "
+                    f"{', '.join(sorted([*_ASSET_CATEGORIES, *_LIABILITY_CATEGORIES]))}",
+                    account=name,
+                )
         if office is None and role is not None and role.kind is Kind.OFFICE:
             office = role.code
         if office is not None:
@@ -854,7 +943,9 @@ def _read_transaction(books: Books, reader: _Reader, entry: data.Transaction) ->
         legs = []
         for posting in entry.postings:
             units = posting.units
-            number = units.number if units is not None and units.number is not None else ZERO
+            number = (
+                units.number if units is not None and units.number is not None else ZERO
+            )
             legs.append(Leg(posting.account, None, number, posting))
     else:
         # keep the postings outside the scheme too: rules judge where money goes
@@ -862,8 +953,9 @@ def _read_transaction(books: Books, reader: _Reader, entry: data.Transaction) ->
         for posting in entry.postings:
             if id(posting) not in known:
                 units = posting.units
-                number = (units.number if units is not None and units.number is not None
-                          else ZERO)
+                number = (
+                    units.number if units is not None and units.number is not None else ZERO
+                )
                 legs.append(Leg(posting.account, None, number, posting))
     txn = Txn(entry, legs, disposal_given=disposal_given)
     if disposal_given:
@@ -885,21 +977,36 @@ def _check_declarations(books: Books, reader: _Reader) -> None:
     """LI-301 for codes that are used but not declared."""
     for code, office in books.offices.items():
         if office.government is not None and office.government not in books.governments:
-            reader.undeclared(office.entry, f"office {code} names government "
-                              f"{office.government}, which is not declared", office=code)
+            reader.undeclared(
+                office.entry,
+                f"office {code} names government "
+                f"{office.government}, which is not declared",
+                office=code,
+            )
         if office.program is not None and office.program not in books.programs:
-            reader.undeclared(office.entry, f"office {code} names program {office.program}, "
-                              "which is not declared", office=code)
+            reader.undeclared(
+                office.entry,
+                f"office {code} names program {office.program}, which is not declared",
+                office=code,
+            )
     for name, role in books.roles.items():
         if role is None:
             continue
         if role.kind is Kind.OFFICE and role.code not in books.offices:
             entry = books.opens.get(name)
             if entry is not None:
-                reader.undeclared(entry, f"account {name} belongs to office {role.code}, "
-                                  "which is not declared", office=role.code, account=name)
+                reader.undeclared(
+                    entry,
+                    f"account {name} belongs to office {role.code}, which is not declared",
+                    office=role.code,
+                    account=name,
+                )
         elif role.kind is Kind.TREASURY and role.code not in books.governments:
             entry = books.opens.get(name)
             if entry is not None:
-                reader.undeclared(entry, f"treasury account {name} names government "
-                                  f"{role.code}, which is not declared", account=name)
+                reader.undeclared(
+                    entry,
+                    f"treasury account {name} names government "
+                    f"{role.code}, which is not declared",
+                    account=name,
+                )

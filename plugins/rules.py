@@ -105,8 +105,8 @@ _CATALOGUE = (
         "latest decision is `retain`.\n"
         "Why: 国办发〔2010〕8号 (六)(七) abolish county and department offices in Beijing; "
         "the 2015 plan 二(一)1-2 abolishes county and department offices in Wuhan.\n"
-        "Fix: record the decision: `custom \"decision\" \"OFFICE\" \"abolish\"` (or "
-        "\"merge\" with `into:`) with its `approval:`. A late decision stays a violation: "
+        'Fix: record the decision: `custom "decision" "OFFICE" "abolish"` (or '
+        '"merge" with `into:`) with its `approval:`. A late decision stays a violation: '
         "the deadline was missed.",
     ),
     Rule(
@@ -121,7 +121,7 @@ _CATALOGUE = (
         "Why: 2010(五) keeps prefecture offices only when the province approves; 2015 "
         "二(一)3 keeps the city's office only with the province's approval, 二(二)4 aid "
         "offices only after review.\n"
-        "Fix: add `approval: \"文号\"` to the retain decision, or abolish the office.",
+        'Fix: add `approval: "文号"` to the retain decision, or abolish the office.',
     ),
     Rule(
         "LO-103",
@@ -188,12 +188,12 @@ _CATALOGUE = (
         "audit-missing",
         "2010(十一)",
         "a retained office with no audit for a year that ended more than audit-grace ago",
-        "What: the office is kept, and no `custom \"audit\"` covers a year that ended "
+        'What: the office is kept, and no `custom "audit"` covers a year that ended '
         "more than audit-grace days before the as-of date. Years count from the year of "
         "the retain decision (or of the program, for offices kept without a decision).\n"
         "Why: 2010(十一) requires the dispatching government to audit its office every "
         "year.\n"
-        "Fix: record the year's audit: `custom \"audit\" \"OFFICE\" \"2015\"` with "
+        'Fix: record the year\'s audit: `custom "audit" "OFFICE" "2015"` with '
         "`report:`.",
     ),
     Rule(
@@ -202,11 +202,11 @@ _CATALOGUE = (
         "2010(十一)",
         "an office acquires Land or Buildings whose use is operating or reception",
         "What: on or after the program's ban-from date, a transaction brings into an "
-        "office's Land or Buildings account a property whose `use:` is \"operating\" "
-        "(经营) or \"reception\" (接待). Registering existing holdings against Equity is "
+        'office\'s Land or Buildings account a property whose `use:` is "operating" '
+        '(经营) or "reception" (接待). Registering existing holdings against Equity is '
         "not an acquisition.\n"
         "Why: 2010(十一) forbids building or buying operating or reception venues.\n"
-        "Fix: undo the purchase; if the use is office work, say `use: \"office\"`.",
+        'Fix: undo the purchase; if the use is office work, say `use: "office"`.',
     ),
     Rule(
         "LO-110",
@@ -225,11 +225,11 @@ _CATALOGUE = (
         "registration-missing",
         "2015 三(二)1",
         "an office of a program has no registration by register-by",
-        "What: the office has no `custom \"registration\"` dated on or before the "
+        'What: the office has no `custom "registration"` dated on or before the '
         "program's register-by date.\n"
         "Why: the 2015 plan 三(二)1 verifies and registers every office (附表一) before "
         "anything is merged or abolished.\n"
-        "Fix: record `custom \"registration\" \"OFFICE\"` with `staff:` and "
+        'Fix: record `custom "registration" "OFFICE"` with `staff:` and '
         "`established:`; a late registration stays a violation.",
     ),
     Rule(
@@ -239,7 +239,7 @@ _CATALOGUE = (
         "an abolished office's physical asset leaves its account with no permitted method",
         "What: on or after the office's abolition, a transaction takes Land, Buildings, "
         "Vehicles, Equipment or Enterprises out of its account without `disposal:` "
-        "\"transfer\", \"auction\" or \"sale\" (划转, 拍卖, 有偿转让).\n"
+        '"transfer", "auction" or "sale" (划转, 拍卖, 有偿转让).\n'
         "Why: 2010(十八) and 2015 二(二)2 allow only transfer, auction and paid sale, so "
         "that no state asset is lost.\n"
         "Fix: give the transaction its `disposal:` method and `approval:`.",
@@ -262,7 +262,7 @@ _CATALOGUE = (
         "transfer-improper",
         "2015 二(二)2",
         "a transfer to anything but a state unit, without recipient, or below carrying amount",
-        "What: a `disposal: \"transfer\"` moves the asset to an account that is not a state "
+        'What: a `disposal: "transfer"` moves the asset to an account that is not a state '
         "unit's (`Assets:State:*`, `Equity:Transfers:*`, a non-abolished office's "
         "`Assets:Office:*`), names no `recipient:`, or moves less than the full carrying "
         "amount.\n"
@@ -279,7 +279,7 @@ _CATALOGUE = (
         "What: a transaction with `disposal:` has no `approval:` (批准文号).\n"
         "Why: state assets are disposed of only with the approval the regulations "
         "require (2015 二(二)2: 按规定程序做好相关的报批工作).\n"
-        "Fix: add `approval: \"文号\"`.",
+        'Fix: add `approval: "文号"`.',
     ),
     Rule(
         "LD-205",
@@ -392,7 +392,7 @@ _CATALOGUE = (
         "—",
         "an account, decision, audit or window names an office or government not declared",
         "What: an entry names an office, government or program code that no `custom "
-        "\"office\"`, `custom \"government\"` or `custom \"program\"` declares.\n"
+        '"office"`, `custom "government"` or `custom "program"` declares.\n'
         "Why: every rule judges an office by its declaration; an undeclared one escapes "
         "them all.\n"
         "Fix: declare it, or correct the code.",

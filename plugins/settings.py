@@ -143,7 +143,15 @@ PRESETS: dict[str, dict[str, Any]] = {
     "capital-2015": {
         "kept-without-approval": frozenset(),
         "kept-with-approval": frozenset(
-            {"province", "sub-provincial", "planned-city", "sez", "xpcc", "prefecture", "aid"}
+            {
+                "province",
+                "sub-provincial",
+                "planned-city",
+                "sez",
+                "xpcc",
+                "prefecture",
+                "aid",
+            }
         ),
         "abolished": _ABOLISHED,
         "ban-from": datetime.date(2015, 7, 20),

@@ -25,8 +25,17 @@ EXIT_OK = 0
 EXIT_VIOLATIONS = 1
 EXIT_UNUSABLE = 2
 
-FIELDS = ("code", "name", "clause", "office", "account", "date", "filename", "lineno",
-          "message")
+FIELDS = (
+    "code",
+    "name",
+    "clause",
+    "office",
+    "account",
+    "date",
+    "filename",
+    "lineno",
+    "message",
+)
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "ledger" / "main.beancount"
 
@@ -42,7 +51,8 @@ def rule_code(text: str) -> str:
     code = text.strip().upper()
     if code not in RULES and code != "BEANCOUNT":
         raise argparse.ArgumentTypeError(
-            f"unknown rule {text!r}; `liaison explain` lists the codes")
+            f"unknown rule {text!r}; `liaison explain` lists the codes"
+        )
     return code
 
 
@@ -55,30 +65,34 @@ def violation_rows(loaded: ledger_lib.Loaded) -> list[dict[str, Any]]:
     for error in loaded.beancount_errors:
         source = error.source or {}
         entry = getattr(error, "entry", None)
-        rows.append({
-            "code": "BEANCOUNT",
-            "name": type(error).__name__,
-            "clause": "",
-            "office": None,
-            "account": getattr(entry, "account", None),
-            "date": _date_of(entry),
-            "filename": source.get("filename"),
-            "lineno": source.get("lineno"),
-            "message": str(error.message).strip(),
-        })
+        rows.append(
+            {
+                "code": "BEANCOUNT",
+                "name": type(error).__name__,
+                "clause": "",
+                "office": None,
+                "account": getattr(entry, "account", None),
+                "date": _date_of(entry),
+                "filename": source.get("filename"),
+                "lineno": source.get("lineno"),
+                "message": str(error.message).strip(),
+            }
+        )
     for v in loaded.violations:
         rule = RULES[v.code]
-        rows.append({
-            "code": v.code,
-            "name": rule.name,
-            "clause": rule.clause,
-            "office": v.office,
-            "account": v.account,
-            "date": _date_of(v.entry),
-            "filename": v.source.get("filename"),
-            "lineno": v.source.get("lineno"),
-            "message": v.message,
-        })
+        rows.append(
+            {
+                "code": v.code,
+                "name": rule.name,
+                "clause": rule.clause,
+                "office": v.office,
+                "account": v.account,
+                "date": _date_of(v.entry),
+                "filename": v.source.get("filename"),
+                "lineno": v.source.get("lineno"),
+                "message": v.message,
+            }
+        )
     return rows
 
 
@@ -99,12 +113,17 @@ def cmd_check(args: argparse.Namespace) -> int:
         rows = [r for r in rows if r["code"] in wanted]
     out = sys.stdout
     if args.format == "json":
-        json.dump({
-            "ledger": str(args.ledger),
-            "sha256": loaded.sha256,
-            "as_of": loaded.as_of.isoformat(),
-            "violations": rows,
-        }, out, ensure_ascii=False, indent=2)
+        json.dump(
+            {
+                "ledger": str(args.ledger),
+                "sha256": loaded.sha256,
+                "as_of": loaded.as_of.isoformat(),
+                "violations": rows,
+            },
+            out,
+            ensure_ascii=False,
+            indent=2,
+        )
         out.write("\n")
     elif args.format == "csv":
         writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\n")
@@ -135,14 +154,19 @@ def cmd_explain(args: argparse.Namespace) -> int:
         return EXIT_OK
     rule = RULES.get(args.code.strip().upper())
     if rule is None:
-        print(f"liaison explain: unknown rule {args.code!r}; `liaison explain` lists them",
-              file=sys.stderr)
+        print(
+            f"liaison explain: unknown rule {args.code!r}; `liaison explain` lists them",
+            file=sys.stderr,
+        )
         return EXIT_UNUSABLE
     print(f"{rule.code} {rule.name}  ({rule.clause})")
     print(f"  {rule.title}\n")
     for paragraph in rule.explanation.split("\n"):
-        print(textwrap.fill(paragraph, width=88, initial_indent="  ",
-                            subsequent_indent="    "))
+        print(
+            textwrap.fill(
+                paragraph, width=88, initial_indent="  ", subsequent_indent="    "
+            )
+        )
     return EXIT_OK
 
 
@@ -179,13 +203,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="run every rule on a ledger")
     check.add_argument("ledger", type=Path, metavar="LEDGER")
-    check.add_argument("--as-of", type=iso_date, metavar="DATE",
-                       help="judge deadlines at this date (default: the ledger's plugin "
-                       "config, else today)")
+    check.add_argument(
+        "--as-of",
+        type=iso_date,
+        metavar="DATE",
+        help="judge deadlines at this date (default: the ledger's plugin "
+        "config, else today)",
+    )
     check.add_argument("--format", choices=("text", "json", "csv"), default="text")
-    check.add_argument("--rule", type=rule_code, action="append", metavar="CODE",
-                       help="report only this rule (repeatable; BEANCOUNT for "
-                       "Beancount's own errors)")
+    check.add_argument(
+        "--rule",
+        type=rule_code,
+        action="append",
+        metavar="CODE",
+        help="report only this rule (repeatable; BEANCOUNT for Beancount's own errors)",
+    )
     check.set_defaults(func=cmd_check)
 
     explain = sub.add_parser("explain", help="what a rule means, why, and how to fix it")
@@ -221,4 +253,3 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
-
