@@ -198,8 +198,8 @@ def run_plugin(
             violation(
                 "LI-302",
                 None,
-                "the liaison rules could not read this ledger (internal error, please report "
-                f"it): {traceback.format_exc(limit=1).strip().splitlines()[-1]}",
+                "the liaison rules could not read this ledger (internal error, please "
+                f"report it): {traceback.format_exc(limit=1).strip().splitlines()[-1]}",
                 meta=data.new_metadata(filename, 0),
             )
         ]

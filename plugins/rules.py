@@ -248,7 +248,8 @@ _CATALOGUE = (
         "LD-202",
         "below-appraisal",
         "2010(十八); 2015 二(二)2",
-        "an auction or sale below its appraisal without price-approval, or with no appraisal",
+        "an auction or sale below its appraisal without "
+        "price-approval, or with no appraisal",
         "What: the proceeds an auction or sale brings into Cash and Receivables are less "
         "than its `appraisal:` less the program's loss-tolerance, and it has no "
         "`price-approval:`; or it has no appraisal at all.\n"
@@ -261,7 +262,8 @@ _CATALOGUE = (
         "LD-203",
         "transfer-improper",
         "2015 二(二)2",
-        "a transfer to anything but a state unit, without recipient, or below carrying amount",
+        "a transfer to anything but a state unit, without recipient, "
+        "or below carrying amount",
         'What: a `disposal: "transfer"` moves the asset to an account that is not a state '
         "unit's (`Assets:State:*`, `Equity:Transfers:*`, a non-abolished office's "
         "`Assets:Office:*`), names no `recipient:`, or moves less than the full carrying "
@@ -366,7 +368,8 @@ _CATALOGUE = (
         "LD-212",
         "proceeds-held",
         "2010(十一)",
-        "disposal proceeds not remitted to the office's own treasury within remit-within days",
+        "disposal proceeds not remitted to the office's own treasury "
+        "within remit-within days",
         "What: proceeds of an auction or sale were not remitted to the dispatching "
         "government's treasury within remit-within days; remittances pay the oldest "
         "proceeds first.\n"
@@ -379,7 +382,8 @@ _CATALOGUE = (
         "LD-213",
         "appraisal-stale",
         "2015 二(二)2",
-        "an auction or sale whose appraisal-date is more than appraisal-valid days before it",
+        "an auction or sale whose appraisal-date is more than "
+        "appraisal-valid days before it",
         "What: the `appraisal-date:` of an auction or sale lies more than the program's "
         "appraisal-valid days before the transaction.\n"
         "Why: an appraisal is valid for a year; selling on a stale one risks losing state "
