@@ -1,0 +1,191 @@
+"""``liaison check`` and ``liaison explain`` as SPEC section 6 describes them."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from plugins.rules import RULES
+from reports import cli
+
+LEDGER = textwrap.dedent(
+    """
+    option "operating_currency" "CNY"
+    {plugin}
+    2015-07-20 custom "program" "HB-2015" "咸宁市清理规范驻省会城市办事机构实施方案"
+      preset: "capital-2015"
+    2015-01-01 custom "government" "XN" "咸宁市人民政府"
+      level: "prefecture"
+    2015-01-01 custom "office" "XN-WH" "咸宁市人民政府驻武汉办事处"
+      government: "XN"
+      kind: "government"
+      host: "武汉"
+      program: "HB-2015"
+    2015-07-25 custom "registration" "XN-WH"
+      staff: 6
+      established: 1998-03-01
+    2015-07-30 custom "decision" "XN-WH" "retain"
+      approval: "鄂政函〔2015〕12号"
+    2015-09-01 custom "window" "XN-WH" "XN"
+      staff: {staff}
+    2016-03-01 custom "audit" "XN-WH" "2015"
+      report: "咸审〔2016〕5号"
+    """
+)
+
+
+def write(tmp_path: Path, staff: int = 3, plugin: str = "") -> Path:
+    path = tmp_path / "main.beancount"
+    path.write_text(LEDGER.format(staff=staff, plugin=plugin), encoding="utf-8")
+    return path
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_clean_ledger_exits_0(tmp_path, capsys):
+    ledger = write(tmp_path)
+    code, out, _ = run(capsys, "check", str(ledger), "--as-of", "2016-06-30")
+    assert code == 0, out
+    assert "no violations" in out
+
+
+def test_violation_exits_1_and_text_names_file_line_and_code(tmp_path, capsys):
+    ledger = write(tmp_path, staff=4)
+    code, out, _ = run(capsys, "check", str(ledger), "--as-of", "2016-06-30")
+    assert code == 1
+    line = next(x for x in out.splitlines() if "LO-107" in x)
+    assert line.startswith(f"{ledger}:")
+    assert "[LO-107 window-overstaffed]" in line
+
+
+def test_json_has_the_contract_fields_and_the_ledgers_sha256(tmp_path, capsys):
+    ledger = write(tmp_path, staff=4)
+    code, out, _ = run(capsys, "check", str(ledger), "--as-of", "2016-06-30",
+                       "--format", "json")
+    assert code == 1
+    report = json.loads(out)
+    assert report["ledger"] == str(ledger)
+    assert report["sha256"] == hashlib.sha256(ledger.read_bytes()).hexdigest()
+    assert report["as_of"] == "2016-06-30"
+    [violation] = report["violations"]
+    assert set(violation) == set(cli.FIELDS)
+    assert violation["code"] == "LO-107"
+    assert violation["name"] == "window-overstaffed"
+    assert violation["clause"] == RULES["LO-107"].clause
+    assert violation["office"] == "XN-WH"
+    assert violation["date"] == "2015-09-01"
+    assert violation["lineno"] == 18
+
+
+def test_csv_has_a_header_and_one_row_per_violation(tmp_path, capsys):
+    ledger = write(tmp_path, staff=5)
+    code, out, _ = run(capsys, "check", str(ledger), "--as-of", "2016-06-30",
+                       "--format", "csv")
+    assert code == 1
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [r["code"] for r in rows] == ["LO-107"]
+    assert rows[0]["filename"] == str(ledger)
+
+
+def test_rule_filter_keeps_only_the_named_codes(tmp_path, capsys):
+    ledger = write(tmp_path, staff=4)
+    code, out, _ = run(capsys, "check", str(ledger), "--as-of", "2016-06-30",
+                       "--rule", "LO-110", "--format", "json")
+    assert code == 0
+    assert json.loads(out)["violations"] == []
+    code, out, _ = run(capsys, "check", str(ledger), "--as-of", "2016-06-30",
+                       "--rule", "lo-107", "--format", "json")
+    assert code == 1
+    assert [v["code"] for v in json.loads(out)["violations"]] == ["LO-107"]
+
+
+def test_as_of_moves_deadlines(tmp_path, capsys):
+    """The 2016 audit is due 180 days after 2016-12-31: missing at 2017-07-01 only."""
+    ledger = write(tmp_path)
+    assert run(capsys, "check", str(ledger), "--as-of", "2017-06-29")[0] == 0
+    code, out, _ = run(capsys, "check", str(ledger), "--as-of", "2017-07-01",
+                       "--format", "json")
+    assert code == 1
+    assert {v["code"] for v in json.loads(out)["violations"]} == {"LO-108"}
+
+
+def test_beancount_errors_are_listed_with_code_beancount(tmp_path, capsys):
+    ledger = write(tmp_path)
+    with ledger.open("a", encoding="utf-8") as handle:
+        handle.write('2016-01-01 * "no such account"\n'
+                     "  Assets:Nowhere  1.00 CNY\n  Equity:Nowhere\n")
+    code, out, _ = run(capsys, "check", str(ledger), "--as-of", "2016-06-30",
+                       "--format", "json")
+    assert code == 1
+    codes = [v["code"] for v in json.loads(out)["violations"]]
+    assert "BEANCOUNT" in codes
+
+
+def test_every_rule_runs_even_when_the_ledger_disables_it(tmp_path, capsys):
+    ledger = write(tmp_path, staff=4,
+                   plugin="plugin \"plugins.rules\" \"{'disable': ['LO-107']}\"")
+    code, out, _ = run(capsys, "check", str(ledger), "--as-of", "2016-06-30",
+                       "--format", "json")
+    assert code == 1
+    assert [v["code"] for v in json.loads(out)["violations"]] == ["LO-107"]
+
+
+def test_ledger_config_as_of_is_used_without_the_flag(tmp_path, capsys):
+    ledger = write(tmp_path, plugin="plugin \"plugins.rules\" \"{'as-of': '2016-06-30'}\"")
+    code, out, _ = run(capsys, "check", str(ledger), "--format", "json")
+    assert json.loads(out)["as_of"] == "2016-06-30"
+    assert code == 0
+
+
+def test_missing_ledger_and_bad_usage_exit_2(tmp_path, capsys):
+    code, _, err = run(capsys, "check", str(tmp_path / "nope.beancount"))
+    assert code == 2
+    assert "nope.beancount" in err
+    assert run(capsys, "check", str(tmp_path), "--format", "xml")[0] == 2
+    assert run(capsys, "check", str(tmp_path), "--as-of", "2016-13-01")[0] == 2
+    assert run(capsys, "check", str(tmp_path), "--rule", "XX-999")[0] == 2
+    assert run(capsys, "check", str(tmp_path))[0] == 2  # a folder, not a file
+
+
+def test_explain_prints_what_why_fix(capsys):
+    code, out, _ = run(capsys, "explain", "LD-202")
+    assert code == 0
+    assert out.startswith("LD-202 below-appraisal")
+    for part in ("What:", "Why:", "Fix:", "price-approval"):
+        assert part in out
+    code, out, _ = run(capsys, "explain")
+    assert code == 0
+    assert len(out.splitlines()) == len(RULES)
+    assert run(capsys, "explain", "XX-1")[0] == 2
+
+
+def test_cached_run_from_another_day_does_not_leak(tmp_path):
+    """With Beancount's pickle cache on, each --as-of still gets its own judgement."""
+    ledger = write(tmp_path, plugin="plugin \"plugins.rules\"")
+    env = {k: v for k, v in os.environ.items() if k != "BEANCOUNT_DISABLE_LOAD_CACHE"}
+
+    def check(as_of: str) -> set[str]:
+        result = subprocess.run(
+            [sys.executable, "-m", "reports.cli", "check", str(ledger), "--as-of", as_of,
+             "--format", "json"],
+            capture_output=True, text=True, env=env, check=False,
+        )
+        return {v["code"] for v in json.loads(result.stdout)["violations"]}
+
+    assert check("2017-07-01") == {"LO-108"}
+    assert (tmp_path / ".main.beancount.picklecache").exists()
+    assert check("2016-06-30") == set()
+    assert check("2017-07-01") == {"LO-108"}
