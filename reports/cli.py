@@ -149,8 +149,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_explain(args: argparse.Namespace) -> int:
     if not args.code:
-        for rule in RULES.values():
-            print(f"{rule.code}  {rule.name:<28} {rule.title}")
+        for each in RULES.values():
+            print(f"{each.code}  {each.name:<28} {each.title}")
         return EXIT_OK
     rule = RULES.get(args.code.strip().upper())
     if rule is None:
