@@ -7,12 +7,11 @@ import hashlib
 import io
 import json
 import os
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+from beancount import loader
 
 from plugins.rules import RULES
 from reports import cli
@@ -172,18 +171,22 @@ def test_explain_prints_what_why_fix(capsys):
     assert run(capsys, "explain", "XX-1")[0] == 2
 
 
-def test_cached_run_from_another_day_does_not_leak(tmp_path):
-    """With Beancount's pickle cache on, each --as-of still gets its own judgement."""
+@pytest.fixture
+def load_cache(monkeypatch):
+    """Beancount's pickle cache on, for every load however quick."""
+    monkeypatch.setattr(loader, "PICKLE_CACHE_THRESHOLD", 0)
+    loader.initialize(use_cache=True)
+    yield
+    loader.initialize(use_cache=os.getenv("BEANCOUNT_DISABLE_LOAD_CACHE") is None)
+
+
+def test_cached_run_from_another_day_does_not_leak(tmp_path, capsys, load_cache):
+    """With the loader's cache holding the plugin's run, each --as-of is judged anew."""
     ledger = write(tmp_path, plugin="plugin \"plugins.rules\"")
-    env = {k: v for k, v in os.environ.items() if k != "BEANCOUNT_DISABLE_LOAD_CACHE"}
 
     def check(as_of: str) -> set[str]:
-        result = subprocess.run(
-            [sys.executable, "-m", "reports.cli", "check", str(ledger), "--as-of", as_of,
-             "--format", "json"],
-            capture_output=True, text=True, env=env, check=False,
-        )
-        return {v["code"] for v in json.loads(result.stdout)["violations"]}
+        _, out, _ = run(capsys, "check", str(ledger), "--as-of", as_of, "--format", "json")
+        return {v["code"] for v in json.loads(out)["violations"]}
 
     assert check("2017-07-01") == {"LO-108"}
     assert (tmp_path / ".main.beancount.picklecache").exists()
