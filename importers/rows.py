@@ -1,0 +1,979 @@
+"""Read inventory registers and disposal results (xlsx or CSV) into typed rows.
+
+No Beancount here: a file becomes a stream of ``(row number, pydantic model)`` pairs,
+and every problem found on the way becomes a ``Problem`` naming the file, the row, the
+column and the value (SPEC section 5). Nothing is skipped silently and nothing raises on
+bad input: the caller collects the problems of the whole file and decides.
+
+What is accepted, and what is refused:
+
+* xlsx through openpyxl in read-only mode, typed cells kept (dates from date cells,
+  numbers from number cells); the first worksheet. Formula cells and merged cells in the
+  data are refused (a formula's cached value may be stale or absent; a merged cell leaves
+  every row but its first without a value).
+* CSV in UTF-8, UTF-8 with BOM, GBK or GB18030, detected by decoding the whole file
+  (streamed) as UTF-8 first and GB18030 second. UTF-16 and bytes that are neither are
+  refused, naming the line.
+* A header row in Chinese or English (``资产编号`` or ``asset-id``; case, ``_`` and spaces
+  do not matter in English, ``*`` marks and ``(元)`` units are ignored). Leading title rows
+  with a single cell are skipped. Unknown, misspelt, duplicate and missing headers are
+  refused, with the nearest known name as a hint.
+* Values: whitespace (full-width too) trimmed, full-width digits and punctuation folded
+  (NFKC), money as ``Decimal`` from text (never float arithmetic) with at most two
+  decimals and never negative, dates as ISO or ``2015/7/25``, ``2015.7.25``,
+  ``2015年7月25日``, ``20150725``. Blank rows are refused in the middle of the data and
+  ignored at its end.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import dataclasses
+import datetime
+import difflib
+import io
+import os
+import re
+import unicodedata
+import zipfile
+from collections.abc import Callable
+from collections.abc import Iterator
+from decimal import Decimal
+from decimal import InvalidOperation
+from pathlib import Path
+from typing import Annotated
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic import BeforeValidator
+from pydantic import ConfigDict
+from pydantic import ValidationError
+from pydantic_core import PydanticCustomError
+
+CENT = Decimal("0.01")
+
+# --- Problems --------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with an import file, located as precisely as it can be.
+
+    Attributes:
+        file: The file's path as given.
+        row: The row number as a spreadsheet shows it (1 = first line), if any.
+        column: The column letter (A, B, …), if any.
+        header: The column's header as written in the file, if any.
+        value: The offending value as read, if any.
+        message: What is wrong and, where it helps, what to do.
+    """
+
+    file: str
+    row: int | None
+    column: str | None
+    header: str | None
+    value: Any
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f":{self.row}"
+            if self.column is not None:
+                where += f":{self.column}"
+        label = f" [{self.header}]" if self.header else ""
+        shown = "" if self.value is None else f" (value {_show(self.value)})"
+        return f"{where}:{label} {self.message}{shown}"
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, datetime.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, str):
+        return repr(value)
+    return str(value)
+
+
+class ImportProblems(Exception):
+    """Raised by the beangulp importers (and only there) to refuse a whole file."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        lines = [str(p) for p in problems]
+        super().__init__(
+            f"{len(problems)} problem(s); nothing was imported:\n" + "\n".join(lines)
+        )
+
+
+def column_letter(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+# --- Cell values -----------------------------------------------------------------------
+
+
+def fold(text: str) -> str:
+    """Trim whitespace (full-width too) and fold full-width forms to ASCII (NFKC)."""
+    text = text.strip()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text).strip()
+    return text
+
+
+def _error(message: str) -> PydanticCustomError:
+    return PydanticCustomError("liaison", message)
+
+
+_MISSING = "is required but empty"
+_AMOUNT = re.compile(r"\d+(?:\.\d+)?")
+_GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_DATE_PATTERNS = (
+    re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"),
+    re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})"),
+    re.compile(r"(\d{4})\.(\d{1,2})\.(\d{1,2})"),
+    re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日?"),
+    re.compile(r"(\d{4})(\d{2})(\d{2})"),
+)
+_MIDNIGHT = re.compile(r"(.*?)[ T]0?0:00(?::00)?")
+_CODE = re.compile(r"[A-Z0-9][A-Za-z0-9-]*")
+
+
+def money(value: Any) -> Decimal:
+    """An amount in yuan: ≥ 0, at most two decimals, from text or a number cell."""
+    if value is None:
+        raise _error(_MISSING)
+    if isinstance(value, bool):
+        raise _error("is not an amount")
+    if isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, float):
+        # repr is the shortest text that reads back as the same float: what was typed
+        number = Decimal(repr(value))
+    elif isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, str):
+        text = fold(value)
+        for mark in ("¥", "元"):
+            text = text.replace(mark, "")
+        text = text.strip()
+        if not text:
+            raise _error(_MISSING)
+        negative = text.startswith("-") or (text.startswith("(") and text.endswith(")"))
+        if negative:
+            raise _error("is negative; amounts are entered positive (a debt too)")
+        if _GROUPED.fullmatch(text):
+            text = text.replace(",", "")
+        if not _AMOUNT.fullmatch(text):
+            raise _error("is not an amount in yuan like 120000.00")
+        number = Decimal(text)
+    else:
+        raise _error("is not an amount")
+    if not number.is_finite():
+        raise _error("is not an amount")
+    if number < 0:
+        raise _error("is negative; amounts are entered positive (a debt too)")
+    try:
+        rounded = number.quantize(CENT)
+    except InvalidOperation as exc:
+        raise _error("is too large") from exc
+    if rounded != number:
+        raise _error("has more than two decimals (amounts are yuan and fen)")
+    return rounded
+
+
+def optional_money(value: Any) -> Decimal | None:
+    if value is None or (isinstance(value, str) and not fold(value)):
+        return None
+    return money(value)
+
+
+def date(value: Any) -> datetime.date:
+    """A date from a date cell or from text; impossible dates are refused."""
+    if value is None:
+        raise _error(_MISSING)
+    if isinstance(value, datetime.datetime):
+        result = value.date()
+    elif isinstance(value, datetime.date):
+        result = value
+    elif isinstance(value, str):
+        text = fold(value)
+        if not text:
+            raise _error(_MISSING)
+        midnight = _MIDNIGHT.fullmatch(text)
+        if midnight:
+            text = midnight.group(1)
+        for pattern in _DATE_PATTERNS:
+            match = pattern.fullmatch(text)
+            if match:
+                year, month, day = (int(g) for g in match.groups())
+                try:
+                    result = datetime.date(year, month, day)
+                except ValueError as exc:
+                    raise _error(f"is not a real date ({exc})") from exc
+                break
+        else:
+            raise _error("is not a date like 2015-07-25")
+    elif isinstance(value, int | float):
+        raise _error("is a number, not a date; format the cell as a date")
+    else:
+        raise _error("is not a date")
+    if not 1900 <= result.year <= 2100:
+        raise _error("is not a plausible date (year outside 1900-2100)")
+    return result
+
+
+def optional_date(value: Any) -> datetime.date | None:
+    if value is None or (isinstance(value, str) and not fold(value)):
+        return None
+    return date(value)
+
+
+def text(value: Any) -> str:
+    """Text as written, trimmed; numbers from number cells become their digits."""
+    if value is None:
+        raise _error(_MISSING)
+    if isinstance(value, bool):
+        raise _error("is not text")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime.datetime | datetime.date):
+        raise _error("is a date, not text")
+    result = str(value).strip()
+    if not result:
+        raise _error(_MISSING)
+    if any(unicodedata.category(c) == "Cc" for c in result):
+        raise _error("contains control characters")
+    return result
+
+
+def optional_text(value: Any) -> str | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return text(value)
+
+
+def code(value: Any) -> str:
+    """An office code: ASCII letters, digits and hyphens, like XN-JY-WH."""
+    result = fold(text(value))
+    if not _CODE.fullmatch(result):
+        raise _error(
+            "is not an office code (ASCII capitals, digits and hyphens, like XN-JY-WH)"
+        )
+    return result
+
+
+def identifier(value: Any) -> str:
+    """An asset id: any text, trimmed, full-width forms folded."""
+    result = fold(text(value))
+    if not result:
+        raise _error(_MISSING)
+    return result
+
+
+CATEGORIES = {
+    "土地": "Land",
+    "土地使用权": "Land",
+    "房屋": "Buildings",
+    "房产": "Buildings",
+    "房屋及构筑物": "Buildings",
+    "车辆": "Vehicles",
+    "设备": "Equipment",
+    "企业": "Enterprises",
+    "对外投资": "Enterprises",
+    "债权": "Receivables",
+    "应收款": "Receivables",
+    "债务": "Payables",
+    "应付款": "Payables",
+    "资金": "Cash",
+    "货币资金": "Cash",
+    "银行存款": "Cash",
+    "现金": "Cash",
+}
+"""Chinese category words (and a few synonyms) to SPEC section 2.2's categories."""
+
+CATEGORY_NAMES = (
+    "Land",
+    "Buildings",
+    "Vehicles",
+    "Equipment",
+    "Enterprises",
+    "Receivables",
+    "Payables",
+    "Cash",
+)
+_CATEGORY_LOOKUP = {**CATEGORIES, **{c.lower(): c for c in CATEGORY_NAMES}}
+
+
+def category(value: Any) -> str:
+    word = fold(text(value))
+    found = _CATEGORY_LOOKUP.get(word) or _CATEGORY_LOOKUP.get(word.lower())
+    if found is None:
+        raise _error(
+            "is not a category: one of 土地 房屋 车辆 设备 企业 债权 债务 资金 or "
+            + " ".join(CATEGORY_NAMES)
+        )
+    return found
+
+
+METHODS = {
+    "transfer": "transfer",
+    "划转": "transfer",
+    "无偿划转": "transfer",
+    "auction": "auction",
+    "拍卖": "auction",
+    "sale": "sale",
+    "有偿转让": "sale",
+    "转让": "sale",
+    "出售": "sale",
+}
+"""Disposal methods (SPEC section 2.3) to their canonical names."""
+
+
+def method(value: Any) -> str:
+    word = fold(text(value))
+    found = METHODS.get(word) or METHODS.get(word.lower())
+    if found is None:
+        raise _error(
+            "is not a disposal method: 划转 拍卖 有偿转让 or transfer auction sale"
+        )
+    return found
+
+
+Money = Annotated[Decimal, BeforeValidator(money)]
+OptionalMoney = Annotated[Decimal | None, BeforeValidator(optional_money)]
+Date = Annotated[datetime.date, BeforeValidator(date)]
+OptionalDate = Annotated[datetime.date | None, BeforeValidator(optional_date)]
+Text = Annotated[str, BeforeValidator(text)]
+OptionalText = Annotated[str | None, BeforeValidator(optional_text)]
+Code = Annotated[str, BeforeValidator(code)]
+Identifier = Annotated[str, BeforeValidator(identifier)]
+CategoryName = Annotated[str, BeforeValidator(category)]
+Method = Annotated[str, BeforeValidator(method)]
+
+
+# --- Rows ------------------------------------------------------------------------------
+
+
+class InventoryRow(BaseModel):
+    """One asset, claim or debt of a register (资产清查登记表), SPEC section 5."""
+
+    model_config = ConfigDict(frozen=True)
+
+    office: Code
+    asset_id: Identifier
+    name: Text
+    category: CategoryName
+    acquired: OptionalDate = None
+    original_cost: OptionalMoney = None
+    book_value: Money
+    appraisal: OptionalMoney = None
+    use: OptionalText = None
+    date: OptionalDate = None
+
+
+class DisposalRow(BaseModel):
+    """One result of a transfer, auction or sale, SPEC section 5."""
+
+    model_config = ConfigDict(frozen=True)
+
+    asset_id: Identifier
+    method: Method
+    date: Date
+    approval: OptionalText = None
+    appraisal: OptionalMoney = None
+    proceeds: OptionalMoney = None
+    counterparty: OptionalText = None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Column:
+    """A column of an import file: its field, its Chinese and English headers."""
+
+    field: str
+    zh: str
+    en: str
+    required: bool
+    aliases: tuple[str, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Schema:
+    kind: str
+    columns: tuple[Column, ...]
+    model: type[BaseModel]
+
+    def lookup(self) -> dict[str, Column]:
+        table: dict[str, Column] = {}
+        for column in self.columns:
+            for name in (column.zh, column.en, *column.aliases):
+                table[_header_key(name)] = column
+        return table
+
+
+INVENTORY = Schema(
+    "inventory",
+    (
+        Column("office", "机构代码", "office", True, ("机构编码", "办事机构代码")),
+        Column("asset_id", "资产编号", "asset-id", True, ("资产编码",)),
+        Column("name", "资产名称", "name", True),
+        Column("category", "资产类别", "category", True, ("类别",)),
+        Column("acquired", "取得日期", "acquired", False, ("购置日期",)),
+        Column("original_cost", "原值", "original-cost", False, ("账面原值",)),
+        Column("book_value", "账面净值", "book-value", True, ("账面价值", "净值")),
+        Column("appraisal", "评估价值", "appraisal", False, ("评估值",)),
+        Column("use", "用途", "use", False, ("使用用途",)),
+        Column("date", "登记日期", "date", False),
+    ),
+    InventoryRow,
+)
+
+DISPOSALS = Schema(
+    "disposals",
+    (
+        Column("asset_id", "资产编号", "asset-id", True, ("资产编码",)),
+        Column("method", "处置方式", "method", True),
+        Column("date", "处置日期", "date", True),
+        Column("approval", "批准文号", "approval", False),
+        Column("appraisal", "评估价值", "appraisal", False, ("评估值",)),
+        Column(
+            "proceeds", "成交金额", "proceeds", False, ("成交价", "成交价格", "处置收入")
+        ),
+        Column(
+            "counterparty",
+            "受让方",
+            "counterparty",
+            False,
+            ("recipient", "接收方", "受让单位", "接收单位", "买受人"),
+        ),
+    ),
+    DisposalRow,
+)
+
+SCHEMAS = {"inventory": INVENTORY, "disposals": DISPOSALS}
+
+IGNORED_HEADERS = frozenset(
+    ("序号", "备注", "no", "no.", "remark", "remarks", "note", "notes")
+)
+"""Columns that forms commonly carry and the import does not need."""
+
+_UNIT = re.compile(r"\((?:元|万元|人民币元|cny|yuan)\)$")
+
+
+def _header_key(name: str) -> str:
+    key = fold(name).lower().replace("*", "").strip()
+    key = _UNIT.sub("", key).strip()
+    return re.sub(r"[\s_]+", "-", key)
+
+
+# --- Raw tables ------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Table:
+    """The raw rows of one file: cell values by position, numbered as shown.
+
+    ``rows`` yields ``(row number, cells)``; whatever keeps the file from being read
+    becomes a problem in ``problems`` and ends the rows.
+    """
+
+    path: Path
+    label: str
+    problems: list[Problem]
+    rows: Iterator[tuple[int, list[Any]]]
+    kind: str = "csv"
+    columns: dict[str, tuple[int, str]] = dataclasses.field(default_factory=dict)
+    """Field to ``(position, header as written)``, filled when the header is read."""
+    merged: list[tuple[int, int, int, int]] = dataclasses.field(default_factory=list)
+
+    def problem(
+        self,
+        message: str,
+        row: int | None = None,
+        column: int | None = None,
+        header: str | None = None,
+        value: Any = None,
+    ) -> None:
+        letter = column_letter(column) if column is not None else None
+        self.problems.append(Problem(self.label, row, letter, header, value, message))
+
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_CHUNK = 1 << 20
+
+
+def sniff(path: Path) -> str:
+    """``xlsx``, ``xls`` (the old binary format), ``empty`` or ``text``, by content."""
+    with open(path, "rb") as handle:
+        head = handle.read(8)
+    if not head:
+        return "empty"
+    if head.startswith(ZIP_MAGIC):
+        return "xlsx"
+    if head == OLE_MAGIC:
+        return "xls"
+    return "text"
+
+
+def open_table(
+    path: str | os.PathLike[str],
+    problems: list[Problem],
+    progress: Callable[[float], None] | None = None,
+    label: str | None = None,
+) -> Table:
+    """Open an import file, xlsx or CSV, as a table of raw rows."""
+    path = Path(path)
+    label = label or str(path)
+    table = Table(path, label, problems, iter(()))
+    if not path.is_file():
+        table.problem("no such file")
+        return table
+    kind = sniff(path)
+    suffix = path.suffix.lower()
+    if kind == "empty":
+        table.problem("the file is empty")
+    elif kind == "xls":
+        table.problem(
+            "is an old Excel 97-2003 workbook (.xls); save it as .xlsx or CSV, import that"
+        )
+    elif suffix in (".xlsx", ".xlsm") and kind != "xlsx":
+        table.problem(
+            "is not an xlsx workbook (it does not start like one); if it is CSV, "
+            "name it .csv"
+        )
+    elif kind == "xlsx":
+        table.kind = "xlsx"
+        table.rows = _xlsx_rows(table, progress)
+    else:
+        table.rows = _csv_rows(table, progress)
+    return table
+
+
+# --- CSV -------------------------------------------------------------------------------
+
+
+def detect_encoding(path: Path) -> tuple[str | None, str | None]:
+    """The encoding of a CSV file: utf-8-sig, utf-8 or gb18030 (which reads GBK).
+
+    Returns:
+        ``(encoding, None)``, or ``(None, why not)`` naming the line of the first byte
+        that is neither UTF-8 nor GB18030.
+    """
+    with open(path, "rb") as handle:
+        head = handle.read(4)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None, ("is UTF-16 text; save it as CSV UTF-8 (or GBK) and import that")
+    if head.startswith(codecs.BOM_UTF8):
+        candidates = ("utf-8-sig",)
+    else:
+        candidates = ("utf-8", "gb18030")
+    failure = None
+    for encoding in candidates:
+        failure = _decode_all(path, encoding)
+        if failure is None:
+            return encoding, None
+    assert failure is not None
+    return None, failure
+
+
+def _decode_all(path: Path, encoding: str) -> str | None:
+    decoder = codecs.getincrementaldecoder(encoding)()
+    line = 1
+    with open(path, "rb") as handle:
+        while True:
+            block = handle.read(_CHUNK)
+            final = not block
+            try:
+                decoded = decoder.decode(block, final)
+            except UnicodeDecodeError as exc:
+                line += block[: max(exc.start, 0)].count(b"\n")
+                bad = block[exc.start : exc.start + 4] if block else b""
+                return (
+                    f"line {line}: the bytes {bad!r} are neither UTF-8 nor GBK/GB18030; "
+                    "save the file as CSV UTF-8 (or GBK) and import that"
+                )
+            if "\x00" in decoded:
+                return "contains NUL bytes: it is not CSV text (UTF-16, or binary?)"
+            line += decoded.count("\n")
+            if final:
+                return None
+
+
+def _csv_rows(
+    table: Table, progress: Callable[[float], None] | None
+) -> Iterator[tuple[int, list[Any]]]:
+    encoding, failure = detect_encoding(table.path)
+    if encoding is None:
+        table.problem(failure or "cannot be read")
+        return
+    size = table.path.stat().st_size or 1
+    raw = open(table.path, "rb")  # noqa: SIM115 - closed below, the generator owns it
+    try:
+        stream = io.TextIOWrapper(raw, encoding=encoding, newline="")
+        reader = csv.reader(stream, strict=True)
+        number = 0
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                table.problem(
+                    f"is not well-formed CSV at line {reader.line_num}: {exc} "
+                    "(a quote left open, or the file is truncated)"
+                )
+                return
+            number += 1
+            if progress is not None and number % 2048 == 0:
+                progress(raw.tell() / size)
+            yield number, cells
+    finally:
+        raw.close()
+
+
+# --- xlsx ------------------------------------------------------------------------------
+
+_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+
+
+def _column_index(letters: bytes) -> int:
+    index = 0
+    for char in letters:
+        index = index * 26 + (char - 64)
+    return index - 1
+
+
+def _xlsx_rows(
+    table: Table, progress: Callable[[float], None] | None
+) -> Iterator[tuple[int, list[Any]]]:
+    import openpyxl  # deferred: CSV imports do not pay for it
+
+    try:
+        workbook = openpyxl.load_workbook(table.path, read_only=True, data_only=False)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        table.problem(f"cannot be read as an xlsx workbook (truncated or damaged?): {exc}")
+        return
+    except Exception as exc:  # openpyxl raises many kinds on damaged workbooks
+        table.problem(f"cannot be read as an xlsx workbook: {type(exc).__name__}: {exc}")
+        return
+    try:
+        if not workbook.worksheets:
+            table.problem("the workbook has no worksheet")
+            return
+        sheet = workbook.worksheets[0]
+        table.merged = _merged_ranges(workbook, sheet)
+        total = sheet.max_row or 0
+        try:
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                if progress is not None and total and number % 2048 == 0:
+                    progress(number / total)
+                yield number, list(values)
+        except (zipfile.BadZipFile, OSError, EOFError, zipfile.LargeZipFile) as exc:
+            table.problem(f"cannot be read to its end (truncated or damaged?): {exc}")
+        except Exception as exc:  # a damaged sheet's XML
+            table.problem(
+                f"cannot be read to its end (truncated or damaged?): "
+                f"{type(exc).__name__}: {exc}"
+            )
+    finally:
+        workbook.close()
+
+
+def _merged_ranges(workbook: Any, sheet: Any) -> list[tuple[int, int, int, int]]:
+    """The merged ranges of a read-only sheet as ``(row1, col1, row2, col2)``.
+
+    Read-only openpyxl does not expose them, and the ``<mergeCells>`` element follows the
+    data; scan the sheet's XML bytes (decompressing is far cheaper than parsing).
+    """
+    ranges: list[tuple[int, int, int, int]] = []
+    try:
+        source = workbook._archive.open(sheet._worksheet_path)
+    except (AttributeError, KeyError, zipfile.BadZipFile, OSError):
+        return ranges
+    tail = b""
+    with source:
+        while True:
+            try:
+                block = source.read(_CHUNK)
+            except (zipfile.BadZipFile, OSError, EOFError):
+                break
+            if not block:
+                break
+            chunk = tail + block
+            if b"mergeCell" in chunk:
+                for m in _MERGE_REF.finditer(chunk):
+                    ranges.append(
+                        (
+                            int(m.group(2)),
+                            _column_index(m.group(1)),
+                            int(m.group(4)),
+                            _column_index(m.group(3)),
+                        )
+                    )
+                # keep an unfinished element for the next block, never a counted one
+                last = chunk.rfind(b"<")
+                tail = chunk[last:] if last >= 0 and b">" not in chunk[last:] else b""
+            else:
+                tail = chunk[-256:]
+    return sorted(set(ranges))
+
+
+# --- Typed rows ------------------------------------------------------------------------
+
+
+def _blank(cells: list[Any]) -> bool:
+    for cell in cells:
+        if cell is not None and (not isinstance(cell, str) or cell.strip()):
+            return False
+    return True
+
+
+def _filled(cells: list[Any]) -> int:
+    return sum(1 for c in cells if c is not None and (not isinstance(c, str) or c.strip()))
+
+
+@dataclasses.dataclass
+class Header:
+    """Which position holds which field, and the header as written."""
+
+    positions: dict[str, int]
+    labels: dict[str, str]
+    row: int
+
+
+def match_header(
+    table: Table, schema: Schema, number: int, cells: list[Any]
+) -> Header | None:
+    """Match a header row against a schema; every problem is added to the table."""
+    lookup = schema.lookup()
+    positions: dict[str, int] = {}
+    labels: dict[str, str] = {}
+    ok = True
+    known = [c.zh for c in schema.columns] + [c.en for c in schema.columns]
+    for index, cell in enumerate(cells):
+        if cell is None or (isinstance(cell, str) and not cell.strip()):
+            continue
+        written = str(cell).strip()
+        key = _header_key(written)
+        column = lookup.get(key)
+        if column is None:
+            if key in IGNORED_HEADERS:
+                continue
+            hint = difflib.get_close_matches(written, known, n=1, cutoff=0.6)
+            if not hint:
+                hint = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+            suffix = f"; did you mean {hint[0]!r}?" if hint else ""
+            table.problem(
+                f"unknown column{suffix} (known: {', '.join(known)})",
+                number,
+                index,
+                written,
+                written,
+            )
+            ok = False
+            continue
+        if column.field in positions:
+            first = positions[column.field]
+            table.problem(
+                f"duplicate column: {column.zh}/{column.en} is already column "
+                f"{column_letter(first)} ({labels[column.field]!r})",
+                number,
+                index,
+                written,
+                written,
+            )
+            ok = False
+            continue
+        positions[column.field] = index
+        labels[column.field] = written
+    for column in schema.columns:
+        if column.required and column.field not in positions:
+            table.problem(
+                f"missing column {column.zh} ({column.en}), which is required", number
+            )
+            ok = False
+    if not ok:
+        return None
+    for field, position in positions.items():
+        table.columns[field] = (position, labels[field])
+    return Header(positions, labels, number)
+
+
+def typed_rows(table: Table, schema: Schema) -> Iterator[tuple[int, BaseModel]]:
+    """Validate a table's rows against a schema.
+
+    Yields:
+        ``(row number, model)`` for every valid row; problems go to ``table.problems``.
+    """
+    header: Header | None = None
+    pending_blank: list[int] = []
+    data_rows = 0
+    header_seen = False
+    model = schema.model
+    first_data_row = None
+    for number, cells in table.rows:
+        if not header_seen:
+            if _blank(cells) or _filled(cells) == 1:
+                continue  # a title row (资产清查登记表) or a blank line before the header
+            header_seen = True
+            header = match_header(table, schema, number, cells)
+            width = len(cells)
+            if header is None:
+                return
+            continue
+        assert header is not None
+        if _blank(cells):
+            pending_blank.append(number)
+            continue
+        for blank in pending_blank:
+            table.problem(
+                "blank row in the middle of the data; delete it or fill it", blank
+            )
+        pending_blank.clear()
+        data_rows += 1
+        if first_data_row is None:
+            first_data_row = number
+        if len(cells) < width and table.kind == "csv":
+            table.problem(
+                f"has {len(cells)} fields where the header has {width} "
+                "(a truncated line, or a missing separator)",
+                number,
+            )
+            continue
+        if len(cells) > width and not _blank(cells[width:]):
+            table.problem(
+                f"has {len(cells)} fields where the header has {width}: values beyond "
+                "the last column (an unquoted comma?)",
+                number,
+                width,
+                None,
+                next(c for c in cells[width:] if c not in (None, "")),
+            )
+            continue
+        raw: dict[str, Any] = {}
+        bad = False
+        for field, index in header.positions.items():
+            value = cells[index] if index < len(cells) else None
+            if table.kind == "xlsx" and isinstance(value, str) and value.startswith("="):
+                # read with data_only=False: a formula arrives as its text, "=B2*0.9"
+                table.problem(
+                    "is a formula; paste the values instead (Paste Special → Values)",
+                    number,
+                    index,
+                    header.labels[field],
+                    value,
+                )
+                bad = True
+                continue
+            raw[field] = value
+        if bad:
+            continue
+        try:
+            row = model.model_validate(raw)
+        except ValidationError as exc:
+            for error in exc.errors(include_url=False):
+                field = str(error["loc"][0]) if error["loc"] else ""
+                index = header.positions.get(field)
+                table.problem(
+                    error["msg"],
+                    number,
+                    index,
+                    header.labels.get(field),
+                    raw.get(field),
+                )
+            continue
+        yield number, row
+    if not header_seen:
+        if not table.problems:
+            table.problem("has no header row and no data (an empty sheet?)")
+        return
+    if header is not None and data_rows == 0:
+        table.problem("has a header row but no data rows", header.row)
+    if table.merged and header is not None:
+        _report_merges(table, header)
+
+
+def _report_merges(table: Table, header: Header) -> None:
+    """Refuse merged cells that reach into the header or the data.
+
+    A merge leaves every cell but its first empty, so the empty-value problems it caused
+    are replaced by one clear problem per merge.
+    """
+    inside = []
+    for row1, col1, row2, col2 in table.merged:
+        if row2 < header.row:
+            continue  # a merged title above the header is harmless
+        inside.append((row1, col1, row2, col2))
+    if not inside:
+        return
+
+    def covered(problem: Problem) -> bool:
+        if problem.row is None or problem.column is None:
+            return False
+        for row1, col1, row2, col2 in inside:
+            if row1 <= problem.row <= row2 and column_letter(col1) <= problem.column:
+                col = _column_index(problem.column.encode())
+                if col1 <= col <= col2:
+                    return True
+        return False
+
+    kept = [p for p in table.problems if not covered(p)]
+    table.problems[:] = kept
+    for row1, col1, row2, col2 in inside:
+        ref = f"{column_letter(col1)}{row1}:{column_letter(col2)}{row2}"
+        table.problem(
+            f"merged cells {ref}; unmerge them and fill every row's own value",
+            row1,
+            col1,
+        )
+
+
+def read_rows(
+    path: str | os.PathLike[str],
+    schema: Schema,
+    problems: list[Problem],
+    progress: Callable[[float], None] | None = None,
+    label: str | None = None,
+) -> Iterator[tuple[int, Any]]:
+    """Stream the valid rows of an import file; problems are appended to ``problems``.
+
+    Args:
+        path: The xlsx or CSV file.
+        schema: ``INVENTORY`` or ``DISPOSALS``.
+        problems: Receives every problem found, in file order.
+        progress: Called now and then with the fraction of the file read.
+        label: How to name the file in problems (default: the path as given).
+    """
+    table = open_table(path, problems, progress, label)
+    yield from typed_rows(table, schema)
+
+
+def identify(path: str | os.PathLike[str]) -> str | None:
+    """``inventory`` or ``disposals`` if the file's header row is one of those; else None.
+
+    Reads no further than the header row; never raises.
+    """
+    try:
+        table = open_table(path, [])
+        for _, cells in table.rows:
+            if _blank(cells) or _filled(cells) == 1:
+                continue
+            keys = {_header_key(str(c)) for c in cells if c is not None and str(c).strip()}
+            for schema in (DISPOSALS, INVENTORY):
+                lookup = schema.lookup()
+                found = {lookup[k].field for k in keys if k in lookup}
+                if all(c.field in found for c in schema.columns if c.required):
+                    if schema is INVENTORY and "method" in found:
+                        continue
+                    return schema.kind
+            return None
+    except Exception:  # identify must never fail the caller (Fava lists every file)
+        return None
+    return None
