@@ -1,17 +1,344 @@
-"""``liaison import inventory|disposals``: placeholder until the importers land."""
+"""``liaison import inventory|disposals`` (SPEC section 6).
+
+::
+
+    liaison import inventory FILE [--ledger LEDGER] [--output FILE] [--date DATE]
+    liaison import disposals FILE --ledger LEDGER [--output FILE]
+
+The new entries are appended to ``--output`` (created if missing) or printed to stdout.
+Whatever the ledger already holds is skipped; when ``--output`` exists and the ledger
+does not include it, its entries count as held too, so running the same import twice
+adds nothing either way. Every problem in the file is reported in one run, each naming
+file, row, column and value; then the exit status is 2 and no file is touched: the
+output is written to a temporary file beside it and moved into place (``os.replace``)
+only when the whole import succeeded.
+"""
 
 from __future__ import annotations
 
 import argparse
+import datetime
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import IO
 from typing import Any
+
+from importers import convert
+from importers import rows as rows_lib
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+
+PROGRESS_FROM = 1 << 20
+"""Files at least this large show a progress bar (when stderr is a terminal)."""
+
+
+def _iso_date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date like 2015-07-25: {text!r}") from exc
 
 
 def register(sub: Any) -> None:
     """Add the ``import`` command to the ``liaison`` parser."""
-    parser = sub.add_parser("import", help="import inventory registers or disposal results")
-    parser.set_defaults(func=_unavailable)
+    parser = sub.add_parser(
+        "import",
+        help="import inventory registers or disposal results (xlsx, CSV)",
+        description="Turn an inventory register (资产清查登记表) or a disposal result "
+        "file into ledger entries (SPEC sections 5 and 6).",
+    )
+    kinds = parser.add_subparsers(dest="kind", metavar="KIND", required=True)
+
+    inventory = kinds.add_parser(
+        "inventory",
+        help="asset registers: one asset, claim or debt a row",
+        description="Each row becomes an `open` with the asset's metadata and an opening "
+        "transaction against Equity:Office:<OFFICE>:NetAssets.",
+    )
+    inventory.add_argument(
+        "file", type=Path, metavar="FILE", help="xlsx or CSV (UTF-8/GBK)"
+    )
+    inventory.add_argument(
+        "--ledger",
+        type=Path,
+        metavar="LEDGER",
+        help="check offices and asset ids against this ledger (else rows are not "
+        "checked against any ledger)",
+    )
+    inventory.add_argument(
+        "--output", type=Path, metavar="FILE", help="append to this file (else stdout)"
+    )
+    inventory.add_argument(
+        "--date",
+        type=_iso_date,
+        metavar="DATE",
+        help="booking date of rows without 登记日期 (default: the office's registration "
+        "date in the ledger)",
+    )
+    inventory.set_defaults(func=cmd_import)
+
+    disposals = kinds.add_parser(
+        "disposals",
+        help="auction, sale and transfer results",
+        description="Each row becomes a disposal transaction in the 政府会计制度 form.",
+    )
+    disposals.add_argument(
+        "file", type=Path, metavar="FILE", help="xlsx or CSV (UTF-8/GBK)"
+    )
+    disposals.add_argument(
+        "--ledger",
+        type=Path,
+        metavar="LEDGER",
+        required=True,
+        help="the ledger holding the assets (their carrying amounts come from it)",
+    )
+    disposals.add_argument(
+        "--output", type=Path, metavar="FILE", help="append to this file (else stdout)"
+    )
+    disposals.set_defaults(func=cmd_import, date=None)
 
 
-def _unavailable(args: argparse.Namespace) -> int:
-    print("liaison import: not available yet")
-    return 2
+# --- Progress --------------------------------------------------------------------------
+
+
+class Progress:
+    """A one-line bar on a terminal: ``reg.csv  42% [########............]``."""
+
+    def __init__(self, stream: IO[str], label: str) -> None:
+        self.stream = stream
+        self.label = label
+        self.shown = -1
+
+    def __call__(self, fraction: float) -> None:
+        percent = max(0, min(100, int(fraction * 100)))
+        if percent == self.shown:
+            return
+        self.shown = percent
+        filled = percent // 5
+        self.stream.write(
+            f"\r{self.label} {percent:3d}% [{'#' * filled}{'.' * (20 - filled)}]"
+        )
+        self.stream.flush()
+
+    def done(self) -> None:
+        if self.shown >= 0:
+            self(1.0)
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def progress_for(path: Path, stream: IO[str]) -> Progress | None:
+    """A progress bar for a large file when ``stream`` is a terminal; else None."""
+    try:
+        large = path.stat().st_size >= PROGRESS_FROM
+    except OSError:
+        return None
+    isatty = getattr(stream, "isatty", None)
+    if large and isatty is not None and isatty():
+        return Progress(stream, path.name)
+    return None
+
+
+# --- The ledger ------------------------------------------------------------------------
+
+
+class Unusable(Exception):
+    """The ledger or the output cannot be used at all."""
+
+
+def _ledger_entries(ledger: Path, stderr: IO[str]) -> tuple[list[Any], set[str]]:
+    """The ledger's entries and the files it includes (absolute paths)."""
+    if not ledger.is_file():
+        raise Unusable(f"{ledger}: no such ledger file")
+    from beancount import loader
+
+    from plugins.rules import PolicyViolation
+
+    entries, errors, options = loader.load_file(str(ledger))
+    own = [e for e in errors if not isinstance(e, PolicyViolation)]
+    if own:
+        print(
+            f"liaison import: warning: {ledger} has {len(own)} Beancount error(s) "
+            f"(`liaison check {ledger}` lists them); checking against what loaded",
+            file=stderr,
+        )
+    included = {os.path.realpath(f) for f in options.get("include") or ()}
+    return entries, included
+
+
+def _output_entries(output: Path, included: set[str]) -> list[Any]:
+    """The entries of an existing output file that the ledger does not include."""
+    if not output.is_file() or os.path.realpath(output) in included:
+        return []
+    from beancount.parser import parser
+
+    entries, _, _ = parser.parse_file(str(output))
+    return entries
+
+
+def build_index(
+    ledger: Path | None, output: Path | None, stderr: IO[str]
+) -> convert.LedgerIndex:
+    entries: list[Any] = []
+    included: set[str] = set()
+    if ledger is not None:
+        entries, included = _ledger_entries(ledger, stderr)
+    if output is not None:
+        entries = entries + _output_entries(output, included)
+    if ledger is None and not entries:
+        return convert.LedgerIndex.empty()
+    return convert.LedgerIndex.from_entries(entries, check_offices=ledger is not None)
+
+
+# --- The command -----------------------------------------------------------------------
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    return run(
+        args.kind,
+        args.file,
+        ledger=args.ledger,
+        output=args.output,
+        default_date=args.date,
+    )
+
+
+def run(
+    kind: str,
+    path: Path,
+    *,
+    ledger: Path | None = None,
+    output: Path | None = None,
+    default_date: datetime.date | None = None,
+    stdout: IO[str] | None = None,
+    stderr: IO[str] | None = None,
+) -> int:
+    """Import one file; the exit status (0 done, 2 bad input or unusable ledger)."""
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
+    name = f"liaison import {kind}"
+    try:
+        index = build_index(ledger, output, stderr)
+    except Unusable as exc:
+        print(f"{name}: {exc}", file=stderr)
+        return EXIT_BAD_INPUT
+    if output is not None and output.exists() and not output.is_file():
+        print(f"{name}: {output}: not a file", file=stderr)
+        return EXIT_BAD_INPUT
+
+    schema = rows_lib.SCHEMAS[kind]
+    problems: list[rows_lib.Problem] = []
+    progress = progress_for(path, stderr)
+    table = rows_lib.open_table(path, problems, progress, str(path))
+    typed = rows_lib.typed_rows(table, schema)
+    stats = convert.Stats()
+    common: dict[str, Any] = {
+        "filename": str(path),
+        "columns": table.columns,
+        "stats": stats,
+    }
+    if kind == "inventory":
+        entries = convert.inventory_entries(
+            typed, index, problems, default_date=default_date, **common
+        )
+    else:
+        entries = convert.disposal_entries(typed, index, problems, **common)
+
+    try:
+        tmp = _temporary(output)
+    except OSError as exc:
+        print(f"{name}: cannot write beside {output}: {exc}", file=stderr)
+        return EXIT_BAD_INPUT
+    try:
+        with tmp:
+            if output is not None and output.is_file():
+                _copy_existing(output, tmp)
+            tmp.write(f"\n; {name} {path.name}\n")
+            for entry in entries:
+                tmp.write("\n")
+                tmp.write(convert.render(entry))
+        if progress is not None:
+            progress.done()
+        if problems:
+            _report(name, path, problems, stderr)
+            return EXIT_BAD_INPUT
+        summary = (
+            f"{path}: {stats.rows} row(s); {stats.new} new, "
+            f"{stats.skipped} already in the ledger"
+        )
+        if stats.new == 0:
+            print(f"{name}: {summary}; nothing to add", file=stderr)
+            return EXIT_OK
+        if output is None:
+            with open(tmp.name, encoding="utf-8") as handle:
+                handle.readline()  # the blank line before the comment
+                shutil.copyfileobj(handle, stdout)
+            print(f"{name}: {summary}", file=stderr)
+        else:
+            _install(tmp.name, output)
+            print(
+                f"{name}: {summary}; {stats.entries} entries appended to {output}",
+                file=stderr,
+            )
+        return EXIT_OK
+    except OSError as exc:
+        print(f"{name}: {exc}", file=stderr)
+        return EXIT_BAD_INPUT
+    finally:
+        if os.path.exists(tmp.name):
+            os.unlink(tmp.name)
+
+
+def _temporary(output: Path | None) -> Any:
+    folder = output.resolve().parent if output is not None else None
+    if folder is not None and not folder.is_dir():
+        raise OSError(f"{folder}: no such folder")
+    return tempfile.NamedTemporaryFile(
+        "w",
+        encoding="utf-8",
+        dir=folder,
+        prefix=f".{output.name}." if output is not None else "liaison-import.",
+        suffix=".tmp",
+        delete=False,
+    )
+
+
+def _copy_existing(output: Path, tmp: IO[str]) -> None:
+    with open(output, encoding="utf-8", newline="") as handle:
+        last = ""
+        while True:
+            block = handle.read(1 << 20)
+            if not block:
+                break
+            tmp.write(block)
+            last = block[-1]
+    if last and last != "\n":
+        tmp.write("\n")
+
+
+def _install(tmp_name: str, output: Path) -> None:
+    """Move the finished file into place, with the mode the output had (or would have)."""
+    if output.exists():
+        mode = output.stat().st_mode & 0o7777
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    os.chmod(tmp_name, mode)
+    os.replace(tmp_name, output)
+
+
+def _report(
+    name: str, path: Path, problems: list[rows_lib.Problem], stderr: IO[str]
+) -> None:
+    ordered = sorted(problems, key=lambda p: p.row or 0)
+    for problem in ordered:
+        print(problem, file=stderr)
+    print(
+        f"{name}: {len(problems)} problem(s) in {path}; nothing was written",
+        file=stderr,
+    )

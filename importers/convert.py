@@ -1,0 +1,793 @@
+"""Typed rows to Beancount directives (SPEC sections 2.2, 2.3 and 5), pure.
+
+``LedgerIndex`` is what an import needs to know about the books it adds to: the declared
+offices, the asset ids already held (and the values they were entered with), the
+disposals already recorded, the accounts already open, and the balance of every office
+account (``plugins.model.read`` computes it, the same reading the rules use).
+
+``inventory_entries`` and ``disposal_entries`` consume ``(row number, row)`` pairs and
+yield directives as they go, so a large register is never held whole; problems (an
+unknown office, an id already in the ledger with other values, …) are appended to a list
+the caller owns, and accounts the new entries need but neither the ledger nor the import
+opens are opened at the end.
+
+Dedup (SPEC section 6): an inventory row whose ``asset-id`` the ledger holds with the same
+values is skipped, with other values refused; a disposal row for an asset the ledger
+already records as disposed of on the same date, with the same values, is skipped,
+otherwise refused. A row repeated within one file is refused.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import re
+from collections.abc import Iterable
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+from beancount.core import account as account_lib
+from beancount.core import data
+from beancount.core.amount import Amount
+
+from importers.rows import DisposalRow
+from importers.rows import InventoryRow
+from importers.rows import Problem
+from importers.rows import column_letter
+from plugins import model
+
+CNY = "CNY"
+ZERO = Decimal(0)
+FLAG = "*"
+DUPLICATE = "__duplicate__"  # beangulp's and Fava's mark for an entry already held
+
+ASSET_ROOT = {
+    "Land": "Assets",
+    "Buildings": "Assets",
+    "Vehicles": "Assets",
+    "Equipment": "Assets",
+    "Enterprises": "Assets",
+    "Receivables": "Assets",
+    "Cash": "Assets",
+    "Payables": "Liabilities",
+}
+PHYSICAL = frozenset({"Land", "Buildings", "Vehicles", "Equipment", "Enterprises"})
+METHOD_WORDS = {"transfer": "无偿划转", "auction": "拍卖", "sale": "有偿转让"}
+
+_LEAF_BAD = re.compile(r"[^\w-]|_", re.UNICODE)
+
+
+def leaf_for(asset_id: str) -> str:
+    """A valid last account component made from an asset id.
+
+    ``JY-V-0001`` stays as it is; characters an account may not hold become ``-``; an
+    id that does not start with a capital or a digit gets ``A-`` in front.
+    """
+    leaf = _LEAF_BAD.sub("-", asset_id).strip("-")
+    leaf = re.sub(r"-{2,}", "-", leaf)
+    if not leaf or not (leaf[0].isdigit() or (leaf[0].isupper() and leaf[0].isascii())):
+        leaf = "A-" + leaf if leaf else "A"
+    return leaf
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Held:
+    """An asset, claim or debt the ledger holds, by its ``asset-id``."""
+
+    account: str
+    office: str | None
+    category: str | None
+    name: str | None
+    acquired: datetime.date | None
+    original_cost: Decimal | None
+    appraisal: Decimal | None
+    use: str | None
+    opening: Decimal | None
+    where: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Disposed:
+    """A disposal the ledger records: a ``disposal:`` transaction crediting an asset."""
+
+    date: datetime.date
+    method: str | None
+    approval: str | None
+    appraisal: Decimal | None
+    proceeds: Decimal
+    recipient: str | None
+    where: str
+
+
+def _where(entry: Any) -> str:
+    meta = getattr(entry, "meta", None) or {}
+    return f"{meta.get('filename', '?')}:{meta.get('lineno', '?')}"
+
+
+def _amount(value: Any) -> Decimal | None:
+    if isinstance(value, Amount):
+        return value.number
+    if isinstance(value, Decimal):
+        return value
+    return None
+
+
+def _text(value: Any) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+@dataclasses.dataclass
+class LedgerIndex:
+    """What the import needs to know about the ledger it adds to.
+
+    Attributes:
+        offices: The declared office codes, or None when there is no ledger to check
+            against (inventory without ``--ledger``).
+        held: Asset ids to what the ledger holds under them.
+        disposed: Accounts to the disposals recorded against them.
+        opens: Open accounts to their open dates.
+        transfers: A recipient's code or name to its ``Equity:Transfers:<code>`` account.
+        registrations: Office codes to the date of their (latest) registration.
+        books: The model, for balances.
+    """
+
+    offices: set[str] | None
+    held: dict[str, Held] = dataclasses.field(default_factory=dict)
+    disposed: dict[str, list[Disposed]] = dataclasses.field(default_factory=dict)
+    opens: dict[str, datetime.date] = dataclasses.field(default_factory=dict)
+    transfers: dict[str, str] = dataclasses.field(default_factory=dict)
+    registrations: dict[str, datetime.date] = dataclasses.field(default_factory=dict)
+    books: model.Books | None = None
+
+    @classmethod
+    def empty(cls) -> LedgerIndex:
+        """No ledger: nothing is held, and any office is accepted."""
+        return cls(offices=None)
+
+    @classmethod
+    def from_entries(
+        cls, entries: data.Directives, check_offices: bool = True
+    ) -> LedgerIndex:
+        """Index a ledger's entries (loaded, or parsed only: explicit amounts suffice)."""
+        entries = sorted(entries, key=data.entry_sortkey)
+        books = model.read(entries)
+        index = cls(offices=set(books.offices) if check_offices else None, books=books)
+        for office, registrations in books.registrations.items():
+            if registrations:
+                index.registrations[office] = registrations[-1].date
+        openings: dict[str, Decimal] = {}
+        by_account: dict[str, str] = {}
+        for entry in entries:
+            if isinstance(entry, data.Open):
+                index.opens[entry.account] = entry.date
+                meta = entry.meta or {}
+                asset_id = _text(meta.get("asset-id"))
+                if entry.account.startswith("Equity:Transfers:"):
+                    code = entry.account.split(":", 2)[2]
+                    index.transfers.setdefault(code, entry.account)
+                    name = _text(meta.get("name"))
+                    if name:
+                        index.transfers.setdefault(name, entry.account)
+                if asset_id is None:
+                    continue
+                role = books.role(entry.account)
+                category = role.category.value if role and role.category else None
+                acquired = meta.get("acquired")
+                index.held[asset_id] = Held(
+                    account=entry.account,
+                    office=role.code if role else None,
+                    category=category,
+                    name=_text(meta.get("name")),
+                    acquired=acquired if isinstance(acquired, datetime.date) else None,
+                    original_cost=_amount(meta.get("original-cost")),
+                    appraisal=_amount(meta.get("appraisal")),
+                    use=_text(meta.get("use")),
+                    opening=None,
+                    where=_where(entry),
+                )
+                by_account[entry.account] = asset_id
+            elif isinstance(entry, data.Transaction):
+                meta = entry.meta or {}
+                asset_id = _text(meta.get("asset-id"))
+                if asset_id is not None and "disposal" not in meta:
+                    for posting in entry.postings:
+                        held = index.held.get(asset_id)
+                        if held is not None and posting.account == held.account:
+                            if (
+                                posting.units is not None
+                                and posting.units.number is not None
+                            ):
+                                openings.setdefault(asset_id, posting.units.number)
+                if "disposal" in meta:
+                    index._add_disposal(entry, by_account)
+        for asset_id, number in openings.items():
+            index.held[asset_id] = dataclasses.replace(index.held[asset_id], opening=number)
+        return index
+
+    def _add_disposal(self, entry: data.Transaction, by_account: dict[str, str]) -> None:
+        meta = entry.meta
+        method = meta.get("disposal")
+        method = model.METHODS.get(method.strip()) if isinstance(method, str) else None
+        proceeds = ZERO
+        leaving = []
+        for posting in entry.postings:
+            number = posting.units.number if posting.units is not None else None
+            if number is None:
+                continue
+            role = self.books.role(posting.account) if self.books else None
+            if role is None or role.kind is not model.Kind.OFFICE:
+                continue
+            if role.category in model.MONEY and number > 0:
+                proceeds += number
+            elif posting.account in by_account and number < 0:
+                leaving.append(posting.account)
+        record = Disposed(
+            date=entry.date,
+            method=method,
+            approval=_text(meta.get("approval")),
+            appraisal=_amount(meta.get("appraisal")),
+            proceeds=proceeds,
+            recipient=_text(meta.get("recipient")),
+            where=_where(entry),
+        )
+        for account in leaving:
+            self.disposed.setdefault(account, []).append(record)
+
+    def balance(self, account: str, date: datetime.date) -> Decimal:
+        return self.books.balance(account, date) if self.books is not None else ZERO
+
+    def office_of(self, account: str) -> str | None:
+        role = self.books.role(account) if self.books is not None else None
+        return role.code if role is not None else None
+
+
+# --- Shared bookkeeping ---------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Stats:
+    """What an import did: rows read, rows new, rows already in the ledger."""
+
+    rows: int = 0
+    new: int = 0
+    skipped: int = 0
+    entries: int = 0
+
+
+class _Context:
+    """Problems, needed accounts and leaf names, shared by both conversions."""
+
+    def __init__(self, filename: str, index: LedgerIndex, problems: list[Problem]) -> None:
+        self.filename = filename
+        self.index = index
+        self.problems = problems
+        self.needed: dict[str, tuple[datetime.date, int, str | None]] = {}
+        self.taken: set[str] = set(index.opens)
+
+    def problem(
+        self,
+        row: int,
+        message: str,
+        column: tuple[int, str] | None = None,
+        value: Any = None,
+    ) -> None:
+        letter = column_letter(column[0]) if column else None
+        header = column[1] if column else None
+        self.problems.append(Problem(self.filename, row, letter, header, value, message))
+
+    def need(self, account: str, date: datetime.date, row: int, column: Any) -> bool:
+        """Note an account the entries use; False (and a problem) if it opens too late."""
+        opened = self.index.opens.get(account)
+        if opened is not None:
+            if opened > date:
+                self.problem(
+                    row,
+                    f"the ledger opens {account} on {opened}, after this row's date "
+                    f"{date}; move the open earlier",
+                    column,
+                    date.isoformat(),
+                )
+                return False
+            return True
+        current = self.needed.get(account)
+        if current is None or date < current[0]:
+            self.needed[account] = (date, row, None)
+        return True
+
+    def opens(self) -> Iterator[data.Open]:
+        for account, (date, row, _) in sorted(self.needed.items()):
+            meta = data.new_metadata(self.filename, row)
+            yield data.Open(meta, date, account, [CNY], None)
+
+    def meta(self, row: int, **values: Any) -> data.Meta:
+        meta = data.new_metadata(self.filename, row)
+        for key, value in values.items():
+            if value is not None:
+                meta[key.replace("_", "-")] = value
+        return meta
+
+
+def _money(number: Decimal | None) -> Amount | None:
+    return Amount(number, CNY) if number is not None else None
+
+
+def _posting(account: str, number: Decimal) -> data.Posting:
+    return data.Posting(account, Amount(number, CNY), None, None, None, None)
+
+
+# --- Inventory --------------------------------------------------------------------------
+
+
+def inventory_entries(
+    rows: Iterable[tuple[int, InventoryRow]],
+    index: LedgerIndex,
+    problems: list[Problem],
+    *,
+    filename: str,
+    columns: dict[str, tuple[int, str]] | None = None,
+    default_date: datetime.date | None = None,
+    stats: Stats | None = None,
+    keep_duplicates: bool = False,
+) -> Iterator[data.Directive]:
+    """Register rows to ``open`` directives and opening transactions (SPEC 2.2, 5).
+
+    Args:
+        rows: ``(row number, InventoryRow)`` pairs, in file order.
+        index: The ledger the import adds to (``LedgerIndex.empty()`` for none).
+        problems: Receives every problem; a row with a problem yields nothing.
+        filename: How problems and the entries' metadata name the file.
+        columns: Field name to ``(position, header)``, for problems; optional.
+        default_date: The booking date of rows without 登记日期 (``--date``); rows
+            without either take their office's registration date in the ledger.
+        stats: Receives counts.
+        keep_duplicates: Yield the entries of rows the ledger already holds too, marked
+            ``__duplicate__`` (beangulp and Fava show them greyed out).
+    Yields:
+        For each new row an ``open`` and (unless the carrying amount is zero) an opening
+        transaction against ``Equity:Office:<OFFICE>:NetAssets``; at the end the opens
+        of the accounts those need that the ledger lacks.
+    """
+    ctx = _Context(filename, index, problems)
+    stats = stats if stats is not None else Stats()
+    columns = {} if columns is None else columns
+    seen: dict[str, int] = {}
+    for number, row in rows:
+        stats.rows += 1
+        col = columns.get
+        first = seen.get(row.asset_id)
+        if first is not None:
+            ctx.problem(
+                number,
+                f"asset id {row.asset_id} is also on row {first} of this file",
+                col("asset_id"),
+                row.asset_id,
+            )
+            continue
+        seen[row.asset_id] = number
+        if index.offices is not None and row.office not in index.offices:
+            ctx.problem(
+                number,
+                f"office {row.office} is not declared in the ledger "
+                f'(custom "office" "{row.office}" "名称")',
+                col("office"),
+                row.office,
+            )
+            continue
+        booked = row.date or default_date or index.registrations.get(row.office)
+        if booked is None:
+            ctx.problem(
+                number,
+                "has no booking date: fill 登记日期 (date), or give --date",
+                col("date"),
+            )
+            continue
+        held = index.held.get(row.asset_id)
+        if held is not None:
+            differences = _inventory_differences(row, held)
+            if differences:
+                ctx.problem(
+                    number,
+                    f"asset id {row.asset_id} is already in the ledger ({held.account} "
+                    f"at {held.where}) with other values: {'; '.join(differences)}; "
+                    "correct the file or the ledger",
+                    col("asset_id"),
+                    row.asset_id,
+                )
+                continue
+            stats.skipped += 1
+            if keep_duplicates:
+                for entry in _inventory_directives(ctx, row, booked, number, held.account):
+                    entry.meta[DUPLICATE] = True
+                    yield entry
+            continue
+        account = _inventory_account(ctx, row)
+        if not account_lib.is_valid(account):
+            ctx.problem(
+                number,
+                f"makes the account name {account}, which Beancount refuses",
+                col("asset_id"),
+                row.asset_id,
+            )
+            continue
+        equity = f"Equity:Office:{row.office}:NetAssets"
+        if row.book_value and not ctx.need(equity, booked, number, col("date")):
+            continue
+        ctx.taken.add(account)
+        stats.new += 1
+        for entry in _inventory_directives(ctx, row, booked, number, account):
+            stats.entries += 1
+            yield entry
+    for entry in ctx.opens():
+        stats.entries += 1
+        yield entry
+
+
+def _inventory_account(ctx: _Context, row: InventoryRow) -> str:
+    base = f"{ASSET_ROOT[row.category]}:Office:{row.office}:{row.category}"
+    leaf = leaf_for(row.asset_id)
+    account = f"{base}:{leaf}"
+    suffix = 2
+    while account in ctx.taken:  # two ids that make the same leaf (A/1 and A-1)
+        account = f"{base}:{leaf}-{suffix}"
+        suffix += 1
+    return account
+
+
+def _inventory_directives(
+    ctx: _Context, row: InventoryRow, booked: datetime.date, number: int, account: str
+) -> list[data.Directive]:
+    meta = ctx.meta(
+        number,
+        asset_id=row.asset_id,
+        name=row.name,
+        acquired=row.acquired,
+        original_cost=_money(row.original_cost),
+        appraisal=_money(row.appraisal),
+        use=row.use,
+    )
+    entries: list[data.Directive] = [data.Open(meta, booked, account, [CNY], None)]
+    if row.book_value:
+        sign = -1 if row.category == "Payables" else 1
+        amount = row.book_value * sign
+        equity = f"Equity:Office:{row.office}:NetAssets"
+        entries.append(
+            data.Transaction(
+                ctx.meta(number, asset_id=row.asset_id),
+                booked,
+                FLAG,
+                None,
+                f"资产清查登记 {row.name}",
+                data.EMPTY_SET,
+                data.EMPTY_SET,
+                [_posting(account, amount), _posting(equity, -amount)],
+            )
+        )
+    return entries
+
+
+def _inventory_differences(row: InventoryRow, held: Held) -> list[str]:
+    """What differs between a register row and what the ledger holds under its id."""
+    found = []
+    pairs = (
+        ("office", row.office, held.office),
+        ("category", row.category, held.category),
+        ("name", row.name, held.name),
+        ("acquired", row.acquired, held.acquired),
+        ("original-cost", row.original_cost, held.original_cost),
+        ("appraisal", row.appraisal, held.appraisal),
+        ("use", row.use, held.use),
+    )
+    for label, mine, theirs in pairs:
+        if mine != theirs:
+            found.append(f"{label} {_plain(mine)} here, {_plain(theirs)} there")
+    if held.opening is not None:
+        opening = -held.opening if row.category == "Payables" else held.opening
+        if opening != row.book_value:
+            found.append(f"book-value {row.book_value} here, {opening} there")
+    return found
+
+
+def _plain(value: Any) -> str:
+    if value is None:
+        return "(none)"
+    if isinstance(value, str):
+        return repr(value)
+    return str(value)
+
+
+# --- Disposals --------------------------------------------------------------------------
+
+
+def disposal_entries(
+    rows: Iterable[tuple[int, DisposalRow]],
+    index: LedgerIndex,
+    problems: list[Problem],
+    *,
+    filename: str,
+    columns: dict[str, tuple[int, str]] | None = None,
+    stats: Stats | None = None,
+    keep_duplicates: bool = False,
+) -> Iterator[data.Directive]:
+    """Disposal results to transactions in the 政府会计制度 form of SPEC section 2.3.
+
+    An auction or sale takes the asset's carrying amount (its balance in the ledger on
+    the disposal date) to ``Expenses:Office:<O>:Disposal`` and books the proceeds into
+    ``Assets:Office:<O>:Cash`` against ``Liabilities:Office:<O>:DueToTreasury``. A
+    transfer moves the carrying amount to ``Equity:Transfers:<code>`` where the ledger
+    opens one for the recipient (by code or by its ``name:``), else to
+    ``Equity:Transfers``, with ``recipient:``.
+
+    Args: as ``inventory_entries``.
+    """
+    ctx = _Context(filename, index, problems)
+    stats = stats if stats is not None else Stats()
+    columns = {} if columns is None else columns
+    col = columns.get
+    seen: dict[str, int] = {}
+    for number, row in rows:
+        stats.rows += 1
+        first = seen.get(row.asset_id)
+        if first is not None:
+            ctx.problem(
+                number,
+                f"asset {row.asset_id} is also disposed of on row {first} of this file",
+                col("asset_id"),
+                row.asset_id,
+            )
+            continue
+        seen[row.asset_id] = number
+        held = index.held.get(row.asset_id)
+        if held is None:
+            ctx.problem(
+                number,
+                f"asset id {row.asset_id} is not in the ledger; import the register first",
+                col("asset_id"),
+                row.asset_id,
+            )
+            continue
+        if held.category not in PHYSICAL:
+            ctx.problem(
+                number,
+                f"asset {row.asset_id} ({held.account}) is not Land, Buildings, Vehicles, "
+                "Equipment or Enterprises; only those are disposed of",
+                col("asset_id"),
+                row.asset_id,
+            )
+            continue
+        if not _disposal_row_ok(ctx, number, row, col):
+            continue
+        recorded = index.disposed.get(held.account, [])
+        same_day = [d for d in recorded if d.date == row.date]
+        if same_day:
+            differences = _disposal_differences(row, same_day[0])
+            if differences:
+                ctx.problem(
+                    number,
+                    f"the ledger already records this disposal ({same_day[0].where}) "
+                    f"with other values: {'; '.join(differences)}",
+                    col("asset_id"),
+                    row.asset_id,
+                )
+                continue
+            stats.skipped += 1
+            if keep_duplicates:
+                carrying = -_disposed_amount(index, held.account, row.date)
+                entries = _disposal_directives(ctx, row, held, number, carrying, False)
+                for entry in entries:
+                    entry.meta[DUPLICATE] = True
+                    yield entry
+            continue
+        if recorded:
+            ctx.problem(
+                number,
+                f"the ledger already records the disposal of {row.asset_id} on "
+                f"{recorded[0].date} ({recorded[0].where})",
+                col("date"),
+                row.date.isoformat(),
+            )
+            continue
+        carrying = index.balance(held.account, row.date)
+        if carrying <= 0:
+            ctx.problem(
+                number,
+                f"{held.account} carries no balance on {row.date} "
+                f"({carrying} CNY); nothing to dispose of",
+                col("date"),
+                row.date.isoformat(),
+            )
+            continue
+        if not ctx.need(held.account, row.date, number, col("date")):
+            continue
+        entries = _disposal_directives(ctx, row, held, number, carrying, True)
+        if entries is None:
+            continue
+        stats.new += 1
+        for entry in entries:
+            stats.entries += 1
+            yield entry
+    for entry in ctx.opens():
+        stats.entries += 1
+        yield entry
+
+
+def _disposed_amount(index: LedgerIndex, account: str, date: datetime.date) -> Decimal:
+    before = index.balance(account, date - datetime.timedelta(days=1))
+    return index.balance(account, date) - before
+
+
+def _disposal_row_ok(ctx: _Context, number: int, row: DisposalRow, col: Any) -> bool:
+    ok = True
+    if row.method == "transfer":
+        if row.proceeds:
+            ctx.problem(
+                number,
+                "a transfer (无偿划转) has no proceeds; is the method right?",
+                col("proceeds"),
+                str(row.proceeds),
+            )
+            ok = False
+        if row.counterparty is None:
+            ctx.problem(
+                number,
+                "a transfer needs its recipient (受让方 / counterparty)",
+                col("counterparty"),
+            )
+            ok = False
+    elif row.proceeds is None:
+        ctx.problem(
+            number,
+            f"an {row.method} needs its proceeds (成交金额 / proceeds)",
+            col("proceeds"),
+        )
+        ok = False
+    return ok
+
+
+def _disposal_differences(row: DisposalRow, recorded: Disposed) -> list[str]:
+    found = []
+    proceeds = row.proceeds or ZERO if row.method != "transfer" else ZERO
+    pairs: tuple[tuple[str, Any, Any], ...] = (
+        ("method", row.method, recorded.method),
+        ("approval", row.approval, recorded.approval),
+        ("appraisal", row.appraisal, recorded.appraisal),
+        ("proceeds", proceeds, recorded.proceeds),
+    )
+    if row.method == "transfer":
+        pairs += (("recipient", row.counterparty, recorded.recipient),)
+    for label, mine, theirs in pairs:
+        if mine != theirs:
+            found.append(f"{label} {_plain(mine)} here, {_plain(theirs)} there")
+    return found
+
+
+def _disposal_directives(
+    ctx: _Context,
+    row: DisposalRow,
+    held: Held,
+    number: int,
+    carrying: Decimal,
+    new: bool,
+) -> list[data.Directive] | None:
+    office = held.office or ctx.index.office_of(held.account) or ""
+    col = None
+    postings = [_posting(held.account, -carrying)]
+    needed: list[str] = []
+    recipient = None
+    if row.method == "transfer":
+        recipient = row.counterparty
+        target = ctx.index.transfers.get(recipient or "", "Equity:Transfers")
+        postings.append(_posting(target, carrying))
+        needed.append(target)
+    else:
+        expense = f"Expenses:Office:{office}:Disposal"
+        postings.append(_posting(expense, carrying))
+        needed.append(expense)
+        proceeds = row.proceeds or ZERO
+        if proceeds:
+            cash = f"Assets:Office:{office}:Cash"
+            due = f"Liabilities:Office:{office}:DueToTreasury"
+            postings.append(_posting(cash, proceeds))
+            postings.append(_posting(due, -proceeds))
+            needed += [cash, due]
+    if new:
+        for account in needed:
+            if not ctx.need(account, row.date, number, col):
+                return None
+    meta = ctx.meta(
+        number,
+        disposal=row.method,
+        approval=row.approval,
+        appraisal=_money(row.appraisal),
+        recipient=recipient,
+        asset_id=row.asset_id,
+    )
+    what = held.name or row.asset_id
+    narration = f"{METHOD_WORDS[row.method]} {what}"
+    return [
+        data.Transaction(
+            meta,
+            row.date,
+            FLAG,
+            row.counterparty,
+            narration,
+            data.EMPTY_SET,
+            data.EMPTY_SET,
+            postings,
+        )
+    ]
+
+
+# --- Dedup keys (beangulp) ----------------------------------------------------------------
+
+
+def entry_key(entry: data.Directive) -> tuple[Any, ...] | None:
+    """The identity an import dedups on: asset id, or asset id and date for a disposal."""
+    meta = getattr(entry, "meta", None) or {}
+    asset_id = _text(meta.get("asset-id"))
+    if asset_id is None:
+        return None
+    if isinstance(entry, data.Open):
+        return ("open", asset_id)
+    if isinstance(entry, data.Transaction):
+        if "disposal" in meta:
+            return ("disposal", asset_id, entry.date)
+        return ("opening", asset_id)
+    return None
+
+
+# --- Rendering --------------------------------------------------------------------------
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _meta_value(value: Any) -> str:
+    if isinstance(value, str):
+        return _quote(value)
+    if isinstance(value, Amount):
+        return f"{value.number} {value.currency}"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    return str(value)  # date, Decimal
+
+
+def _meta_lines(meta: data.Meta) -> str:
+    return "".join(
+        f"  {key}: {_meta_value(value)}\n"
+        for key, value in meta.items()
+        if key not in ("filename", "lineno") and not key.startswith("__")
+    )
+
+
+def render(entry: data.Directive) -> str:
+    """The entry as ledger text; a fast path for the shapes the importers make.
+
+    ``beancount.parser.printer`` takes some 15 µs an entry, more than reading a row; the
+    importers' opens and transactions are simple enough to write directly. Anything else
+    goes to the printer.
+    """
+    if isinstance(entry, data.Open) and entry.booking is None:
+        currencies = " " + ",".join(entry.currencies) if entry.currencies else ""
+        return f"{entry.date} open {entry.account}{currencies}\n" + _meta_lines(entry.meta)
+    if (
+        isinstance(entry, data.Transaction)
+        and not entry.tags
+        and not entry.links
+        and all(
+            p.cost is None and p.price is None and p.meta is None for p in entry.postings
+        )
+    ):
+        head = f"{entry.date} {entry.flag}"
+        if entry.payee is not None:
+            head += " " + _quote(entry.payee)
+        head += " " + _quote(entry.narration or "")
+        width = max(len(p.account) for p in entry.postings) + 2
+        lines = [head + "\n", _meta_lines(entry.meta)]
+        for p in entry.postings:
+            lines.append(f"  {p.account:<{width}}{p.units.number:>16} {p.units.currency}\n")
+        return "".join(lines)
+    from beancount.parser import printer
+
+    return printer.format_entry(entry)
