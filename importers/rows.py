@@ -562,16 +562,22 @@ def open_table(
 def detect_encoding(path: Path) -> tuple[str | None, str | None]:
     """The encoding of a CSV file: utf-8-sig, utf-8 or gb18030 (which reads GBK).
 
+    UTF-8 is tried first: Chinese text in GBK is practically never valid UTF-8. GB18030
+    accepts most byte pairs, so text in another encoding (Latin-1, Big5) often decodes
+    without error into rare characters; it is refused when more than a quarter of its
+    non-ASCII characters fall outside GB2312, the set real registers are written in.
+
     Returns:
-        ``(encoding, None)``, or ``(None, why not)`` naming the line of the first byte
-        that is neither UTF-8 nor GB18030.
+        ``(encoding, None)``, or ``(None, why not)``, naming the line where it can.
     """
     with open(path, "rb") as handle:
-        head = handle.read(4)
+        head = handle.read(1 << 16)
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return None, ("is UTF-16 text; save it as CSV UTF-8 (or GBK) and import that")
+        return None, "is UTF-16 text; save it as CSV UTF-8 (or GBK) and import that"
+    if b"\x00" in head:
+        return None, "contains NUL bytes: it is not CSV text (UTF-16 or a binary file?)"
     if head.startswith(codecs.BOM_UTF8):
-        candidates = ("utf-8-sig",)
+        candidates: tuple[str, ...] = ("utf-8-sig",)
     else:
         candidates = ("utf-8", "gb18030")
     failure = None
@@ -586,6 +592,7 @@ def detect_encoding(path: Path) -> tuple[str | None, str | None]:
 def _decode_all(path: Path, encoding: str) -> str | None:
     decoder = codecs.getincrementaldecoder(encoding)()
     line = 1
+    wide = rare = 0
     with open(path, "rb") as handle:
         while True:
             block = handle.read(_CHUNK)
@@ -600,10 +607,21 @@ def _decode_all(path: Path, encoding: str) -> str | None:
                     "save the file as CSV UTF-8 (or GBK) and import that"
                 )
             if "\x00" in decoded:
-                return "contains NUL bytes: it is not CSV text (UTF-16, or binary?)"
+                return "contains NUL bytes: it is not CSV text (UTF-16 or a binary file?)"
+            if encoding == "gb18030" and not decoded.isascii():
+                # counted in C: characters outside ASCII, and those outside GB2312
+                wide += len(decoded) - len(decoded.encode("ascii", "ignore"))
+                rare += decoded.encode("gb2312", "replace").count(b"?") - decoded.count("?")
             line += decoded.count("\n")
             if final:
-                return None
+                break
+    if wide and rare * 4 > wide:
+        return (
+            f"is neither UTF-8 nor plausible GBK ({rare} of {wide} non-ASCII characters "
+            "are rare ones: another encoding such as Latin-1 or Big5?); save it as CSV "
+            "UTF-8 and import that"
+        )
+    return None
 
 
 def _csv_rows(
@@ -739,6 +757,13 @@ def _filled(cells: list[Any]) -> int:
     return sum(1 for c in cells if c is not None and (not isinstance(c, str) or c.strip()))
 
 
+def _id_key(value: Any) -> str | None:
+    try:
+        return identifier(value)
+    except PydanticCustomError:
+        return None
+
+
 @dataclasses.dataclass
 class Header:
     """Which position holds which field, and the header as written."""
@@ -818,6 +843,7 @@ def typed_rows(table: Table, schema: Schema) -> Iterator[tuple[int, BaseModel]]:
     header_seen = False
     model = schema.model
     first_data_row = None
+    ids: dict[str, int] = {}  # every row's id, valid row or not: duplicates are refused
     for number, cells in table.rows:
         if not header_seen:
             if _blank(cells) or _filled(cells) == 1:
@@ -873,6 +899,21 @@ def typed_rows(table: Table, schema: Schema) -> Iterator[tuple[int, BaseModel]]:
                 bad = True
                 continue
             raw[field] = value
+        key = _id_key(raw.get("asset_id"))
+        if key is not None:
+            first = ids.get(key)
+            if first is not None:
+                position = header.positions["asset_id"]
+                table.problem(
+                    f"asset id {key} is also on row {first} of this file",
+                    number,
+                    position,
+                    header.labels["asset_id"],
+                    key,
+                )
+                bad = True
+            else:
+                ids[key] = number
         if bad:
             continue
         try:

@@ -1,0 +1,281 @@
+"""The corpus of bad import files: each is refused, clearly, and nothing is touched.
+
+CSV and other byte-exact files live in ``tests/importers/bad/``; xlsx files are built here
+with openpyxl so they stay readable. Every case names where the problem is
+(``file:row:column``) and a fragment of what is said about it. Full-width digits and
+stray whitespace are accepted, not refused (the last tests).
+"""
+
+from __future__ import annotations
+
+import datetime
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from importers import rows as rows_lib
+from tests.importers.conftest import INVENTORY_HEADER
+from tests.importers.conftest import run_cli
+from tests.importers.conftest import write_csv
+from tests.importers.conftest import write_xlsx
+
+BAD = Path(__file__).parent / "bad"
+
+GOOD_ROW = [
+    "XN-JY-WH",
+    "JY-V-0001",
+    "别克GL8 鄂L12345",
+    "车辆",
+    datetime.date(2011, 5, 1),
+    280000,
+    150000,
+    120000,
+    "办公",
+    datetime.date(2015, 7, 25),
+]
+
+# file name -> (kind, [(location suffix, message fragment), ...])
+CORPUS: dict[str, tuple[str, list[tuple[str, str]]]] = {
+    "missing-header.csv": ("inventory", [(":1:", "missing column 资产编号 (asset-id)")]),
+    "duplicate-header.csv": ("inventory", [(":1:K:", "duplicate column")]),
+    "misspelt-header.csv": ("inventory", [(":1:B:", "did you mean 'asset-id'?")]),
+    "non-numeric-amount.csv": ("inventory", [(":2:G:", "not an amount")]),
+    "negative-amount.csv": ("inventory", [(":2:G:", "is negative")]),
+    "over-precise-amount.csv": ("inventory", [(":2:G:", "more than two decimals")]),
+    "impossible-date.csv": ("inventory", [(":2:J:", "not a real date")]),
+    "not-a-date.csv": ("inventory", [(":2:E:", "not a date like 2015-07-25")]),
+    "unknown-office.csv": ("inventory", [(":2:A:", "office XN-ZZ-WH is not declared")]),
+    "bad-office-code.csv": ("inventory", [(":2:A:", "is not an office code")]),
+    "unknown-category.csv": ("inventory", [(":2:D:", "is not a category")]),
+    "duplicate-id-in-file.csv": ("inventory", [(":3:B:", "also on row 2")]),
+    "duplicate-id-against-ledger.csv": (
+        "inventory",
+        [(":2:B:", "JY-B-0001 is already in the ledger")],
+    ),
+    "empty.csv": ("inventory", [(": ", "the file is empty")]),
+    "header-only.csv": ("inventory", [(":1: ", "no data rows")]),
+    "truncated.csv": ("inventory", [(":3: ", "has 5 fields where the header has 10")]),
+    "quote-left-open.csv": ("inventory", [(": ", "not well-formed CSV")]),
+    "utf16.csv": ("inventory", [(": ", "UTF-16")]),
+    "latin1.csv": ("inventory", [(": ", "neither UTF-8 nor plausible GBK")]),
+    "binary.csv": ("inventory", [(": ", "NUL bytes")]),
+    "blank-row-middle.csv": ("inventory", [(":3: ", "blank row in the middle")]),
+    "extra-fields.csv": ("inventory", [(":2:K:", "values beyond the last column")]),
+    "missing-value.csv": ("inventory", [(":2:C:", "is required but empty")]),
+    "old-excel.xls": ("inventory", [(": ", "old Excel 97-2003 workbook")]),
+    "text-named.xlsx": ("inventory", [(": ", "is not an xlsx workbook")]),
+    "disposals-unknown-asset.csv": ("disposals", [(":2:A:", "is not in the ledger")]),
+    "disposals-unknown-method.csv": ("disposals", [(":2:B:", "not a disposal method")]),
+    "disposals-transfer-without-recipient.csv": (
+        "disposals",
+        [(":2:G:", "needs its recipient")],
+    ),
+    "disposals-auction-without-proceeds.csv": (
+        "disposals",
+        [(":2:F:", "needs its proceeds")],
+    ),
+    "disposals-missing-date.csv": ("disposals", [(":2:C:", "is required but empty")]),
+}
+
+
+def _xlsx_formula(path: Path) -> Path:
+    return write_xlsx(path, [INVENTORY_HEADER, [*GOOD_ROW[:6], "=F2*0.5", *GOOD_ROW[7:]]])
+
+
+def _xlsx_merged(path: Path) -> Path:
+    second = [*GOOD_ROW]
+    second[1] = "JY-V-0002"
+    second[0] = None
+    return write_xlsx(path, [INVENTORY_HEADER, GOOD_ROW, second], merges=["A2:A3"])
+
+
+def _xlsx_header_only(path: Path) -> Path:
+    return write_xlsx(path, [INVENTORY_HEADER])
+
+
+def _xlsx_truncated(path: Path) -> Path:
+    write_xlsx(path, [INVENTORY_HEADER, GOOD_ROW])
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    return path
+
+
+def _xlsx_number_as_date(path: Path) -> Path:
+    return write_xlsx(path, [INVENTORY_HEADER, [*GOOD_ROW[:9], 42210]])
+
+
+def _xlsx_blank_row(path: Path) -> Path:
+    second = [*GOOD_ROW]
+    second[1] = "JY-V-0002"
+    return write_xlsx(path, [INVENTORY_HEADER, GOOD_ROW, [None] * 10, second])
+
+
+def _xlsx_empty_sheet(path: Path) -> Path:
+    return write_xlsx(path, [])
+
+
+def _xlsx_impossible_text_date(path: Path) -> Path:
+    return write_xlsx(path, [INVENTORY_HEADER, [*GOOD_ROW[:9], "2015年13月1日"]])
+
+
+def _xlsx_bool_amount(path: Path) -> Path:
+    return write_xlsx(path, [INVENTORY_HEADER, [*GOOD_ROW[:6], True, *GOOD_ROW[7:]]])
+
+
+BUILT = {
+    "formula.xlsx": (_xlsx_formula, [(":2:G:", "is a formula")]),
+    "merged.xlsx": (_xlsx_merged, [(":2:A:", "merged cells A2:A3")]),
+    "header-only.xlsx": (_xlsx_header_only, [(":1: ", "no data rows")]),
+    "truncated.xlsx": (_xlsx_truncated, [(": ", "cannot be read as an xlsx workbook")]),
+    "number-as-date.xlsx": (_xlsx_number_as_date, [(":2:J:", "a number, not a date")]),
+    "blank-row-middle.xlsx": (_xlsx_blank_row, [(":3: ", "blank row in the middle")]),
+    "empty-sheet.xlsx": (_xlsx_empty_sheet, [(": ", "no header row")]),
+    "impossible-text-date.xlsx": (
+        _xlsx_impossible_text_date,
+        [(":2:J:", "not a real date")],
+    ),
+    "bool-amount.xlsx": (_xlsx_bool_amount, [(":2:G:", "is not an amount")]),
+}
+
+
+def test_the_corpus_is_complete():
+    on_disk = {p.name for p in BAD.iterdir() if not p.name.startswith(".")}
+    assert on_disk == set(CORPUS)
+    assert len(CORPUS) + len(BUILT) >= 25
+
+
+def _refused(capsys, ledger, tmp_path, path: Path, kind: str, expected) -> str:
+    out = tmp_path / "imported.beancount"
+    out.write_text("; before\n", encoding="utf-8")
+    listing = sorted(p.name for p in tmp_path.iterdir())
+    args = ["import", kind, path, "--ledger", ledger, "--output", out]
+    if kind == "inventory":
+        args += ["--date", "2015-07-25"]
+    code, stdout, err = run_cli(capsys, *args)
+    assert code == 2, err
+    assert stdout == ""
+    for where, fragment in expected:
+        lines = [line for line in err.splitlines() if line.startswith(f"{path}{where}")]
+        assert any(fragment in line for line in lines), (where, fragment, err)
+    assert "nothing was written" in err
+    assert out.read_text(encoding="utf-8") == "; before\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == listing  # no temp file left
+    return err
+
+
+@pytest.mark.parametrize("name", sorted(CORPUS))
+def test_bad_file_is_refused(name, capsys, ledger, tmp_path):
+    kind, expected = CORPUS[name]
+    path = tmp_path / name
+    shutil.copyfile(BAD / name, path)
+    _refused(capsys, ledger, tmp_path, path, kind, expected)
+
+
+@pytest.mark.parametrize("name", sorted(BUILT))
+def test_bad_xlsx_is_refused(name, capsys, ledger, tmp_path):
+    build, expected = BUILT[name]
+    path = build(tmp_path / name)
+    _refused(capsys, ledger, tmp_path, path, "inventory", expected)
+
+
+def test_every_problem_in_one_run(capsys, ledger, tmp_path):
+    rows = [
+        INVENTORY_HEADER,
+        ["XN-JY-WH", "A-1", "甲", "车辆", "2011-05-01", "1", "-2", "", "", "2015-07-25"],
+        ["XN-JY-WH", "A-2", "乙", "飞机", "2011-05-01", "1", "2", "", "", "2015-07-25"],
+        ["XN-QQ", "A-3", "丙", "车辆", "2011-02-30", "1", "2.001", "", "", "2015-07-25"],
+        ["XN-JY-WH", "A-1", "丁", "车辆", "", "", "2", "", "", "2015-07-25"],
+    ]
+    path = write_csv(tmp_path / "many.csv", rows, "gbk")
+    err = _refused(
+        capsys,
+        ledger,
+        tmp_path,
+        path,
+        "inventory",
+        [
+            (":2:G:", "is negative"),
+            (":3:D:", "is not a category"),
+            (":4:E:", "not a real date"),
+            (":4:G:", "more than two decimals"),
+            (":5:B:", "also on row 2"),
+        ],
+    )
+    assert "5 problem(s)" in err
+    assert "(value '2011-02-30')" in err
+
+
+def test_merged_title_above_the_header_is_fine(tmp_path, capsys, ledger):
+    path = write_xlsx(
+        tmp_path / "titled.xlsx",
+        [[None] * 10, INVENTORY_HEADER, GOOD_ROW],
+        merges=["A1:J1"],
+        title=None,
+    )
+    code, out, err = run_cli(capsys, "import", "inventory", path, "--ledger", ledger)
+    assert code == 0, err
+    assert "JY-V-0001" in out
+
+
+# --- accepted, not refused ----------------------------------------------------------------
+
+
+def _only_row(path: Path):
+    problems: list[rows_lib.Problem] = []
+    result = list(rows_lib.read_rows(path, rows_lib.INVENTORY, problems))
+    assert problems == []
+    assert len(result) == 1
+    return result[0][1]
+
+
+def test_full_width_digits_and_stray_whitespace_csv(tmp_path):
+    header = [f" {h}\u3000" for h in INVENTORY_HEADER]
+    row = [
+        " XN-JY-WH ",
+        "ＪＹ－Ｖ－０００１",
+        "\u3000别克GL8 鄂L12345 ",
+        " 车辆",
+        "２０１１年５月１日",
+        "２８０，０００．００",
+        " １５００００ ",
+        "\t120000\t",
+        " 办公 ",
+        "２０１５－０７－２５",
+    ]
+    path = write_csv(tmp_path / "wide.csv", [header, row], "gb18030")
+    parsed = _only_row(path)
+    assert parsed.office == "XN-JY-WH"
+    assert parsed.asset_id == "JY-V-0001"
+    assert parsed.name == "别克GL8 鄂L12345"
+    assert parsed.acquired == datetime.date(2011, 5, 1)
+    assert parsed.original_cost == Decimal("280000.00")
+    assert parsed.book_value == Decimal("150000.00")
+    assert parsed.appraisal == Decimal("120000.00")
+    assert parsed.use == "办公"
+    assert parsed.date == datetime.date(2015, 7, 25)
+
+
+def test_full_width_digits_and_stray_whitespace_xlsx(tmp_path):
+    row = [
+        " XN-JY-WH",
+        "JY-V-0001 ",
+        " 别克",
+        "车辆 ",
+        " 2011/5/1 ",
+        "２８００００",
+        150000.5,
+        None,
+        None,
+        datetime.datetime(2015, 7, 25),
+    ]
+    parsed = _only_row(write_xlsx(tmp_path / "wide.xlsx", [INVENTORY_HEADER, row]))
+    assert (parsed.office, parsed.asset_id, parsed.name) == (
+        "XN-JY-WH",
+        "JY-V-0001",
+        "别克",
+    )
+    assert parsed.original_cost == Decimal("280000.00")
+    assert parsed.book_value == Decimal("150000.50")
+    assert parsed.acquired == datetime.date(2011, 5, 1)
