@@ -1,18 +1,183 @@
-"""``liaison report|export|consolidate``: placeholder until the reports land."""
+"""``liaison report``, ``liaison export`` and ``liaison consolidate`` (SPEC section 6).
+
+::
+
+    liaison report KIND LEDGER --output FILE.(xlsx|csv|html) [--as-of DATE]
+    liaison export LEDGER --output DIR [--as-of DATE]
+    liaison consolidate DIR... --output FILE.(xlsx|csv|html)
+
+Exit 0 when the file is written; 2 on bad usage, a ledger or export that cannot be
+read, or an output that cannot be written (with a message naming it). A ledger with
+violations still gets its report: the report lists them.
+"""
 
 from __future__ import annotations
 
 import argparse
+import datetime
+import sys
+from pathlib import Path
 from typing import Any
+
+from reports import builders
+from reports import export as export_lib
+from reports import ledger as ledger_lib
+from reports import writers
+
+EXIT_OK = 0
+EXIT_UNUSABLE = 2
+
+KIND_HELP = {
+    "disposal": "资产处置明细表: a row per disposed asset",
+    "progress": "清理规范工作进度: offices, phases, violations",
+    "registration": "附表一 核实登记表: a row per office",
+    "reconciliation": "资金、往来款项和债权债务: per abolished office",
+    "reception": "公务接待信息公开: per office and year",
+}
+
+
+def _date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date like 2016-12-31: {text!r}") from exc
 
 
 def register(sub: Any) -> None:
     """Add the ``report``, ``export`` and ``consolidate`` commands."""
-    for name in ("report", "export", "consolidate"):
-        parser = sub.add_parser(name, help=f"{name} (coming)")
-        parser.set_defaults(func=_unavailable)
+    kinds = "; ".join(f"{k} — {v}" for k, v in KIND_HELP.items())
+    report = sub.add_parser(
+        "report",
+        help="write a report (xlsx, csv or html)",
+        description=f"Write a report of a ledger. KIND: {kinds}.",
+    )
+    report.add_argument("kind", choices=builders.KINDS, metavar="KIND")
+    report.add_argument("ledger", type=Path, metavar="LEDGER")
+    report.add_argument(
+        "--output",
+        "-o",
+        type=Path,
+        required=True,
+        metavar="FILE",
+        help="FILE.xlsx, FILE.csv or FILE.html (the format follows the extension)",
+    )
+    report.add_argument(
+        "--as-of",
+        type=_date,
+        metavar="DATE",
+        help="report the books at this date (default: the ledger's plugin config, "
+        "else today)",
+    )
+    report.set_defaults(func=cmd_report)
+
+    export = sub.add_parser(
+        "export",
+        help="write a ledger's offices, assets, disposals, remittances and violations "
+        "as parquet",
+    )
+    export.add_argument("ledger", type=Path, metavar="LEDGER")
+    export.add_argument("--output", "-o", type=Path, required=True, metavar="DIR")
+    export.add_argument("--as-of", type=_date, metavar="DATE")
+    export.set_defaults(func=cmd_export)
+
+    consolidate = sub.add_parser(
+        "consolidate",
+        help="summarise many localities' exports in one report (DuckDB)",
+    )
+    consolidate.add_argument("directories", nargs="+", type=Path, metavar="DIR")
+    consolidate.add_argument("--output", "-o", type=Path, required=True, metavar="FILE")
+    consolidate.set_defaults(func=cmd_consolidate)
 
 
-def _unavailable(args: argparse.Namespace) -> int:
-    print(f"liaison {args.command}: not available yet")
-    return 2
+def _fail(command: str, message: str) -> int:
+    print(f"liaison {command}: {message}", file=sys.stderr)
+    return EXIT_UNUSABLE
+
+
+def _load(command: str, args: argparse.Namespace) -> ledger_lib.Loaded | None:
+    try:
+        loaded = ledger_lib.load(args.ledger, args.as_of)
+    except ledger_lib.LedgerUnreadable as exc:
+        _fail(command, str(exc))
+        return None
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        _fail(command, f"{args.ledger}: cannot read the ledger: {exc}")
+        return None
+    if loaded.beancount_errors:
+        print(
+            f"liaison {command}: warning: {args.ledger} has "
+            f"{len(loaded.beancount_errors)} Beancount error(s); "
+            "`liaison check` lists them",
+            file=sys.stderr,
+        )
+    return loaded
+
+
+def _check_output(command: str, output: Path) -> str | None:
+    """The output's format, or None after printing why it is unusable."""
+    kind = writers.format_of(output)
+    if kind is None:
+        _fail(command, f"{output}: the output must end in .xlsx, .csv or .html")
+        return None
+    if not output.parent.is_dir():
+        _fail(command, f"{output}: the folder {output.parent} does not exist")
+        return None
+    return kind
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    if _check_output("report", args.output) is None:
+        return EXIT_UNUSABLE
+    loaded = _load("report", args)
+    if loaded is None:
+        return EXIT_UNUSABLE
+    report = builders.build(args.kind, loaded.books, loaded.violations)
+    block = writers.title_block(str(args.ledger), loaded.sha256, loaded.as_of)
+    try:
+        writers.write(report, args.output, block)
+    except OSError as exc:
+        return _fail("report", f"{args.output}: cannot write: {exc.strerror or exc}")
+    print(
+        f"{args.output}: {report.title}, {len(report.main.frame)} row(s), "
+        f"as of {loaded.as_of}, ledger sha256 {loaded.sha256[:12]}…"
+    )
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    if args.output.exists() and not args.output.is_dir():
+        return _fail("export", f"{args.output}: not a folder")
+    loaded = _load("export", args)
+    if loaded is None:
+        return EXIT_UNUSABLE
+    tables = export_lib.tables(
+        loaded.books,
+        loaded.violations,
+        ledger=str(args.ledger),
+        sha256=loaded.sha256,
+        locality=export_lib.locality_of(loaded.books, loaded.options),
+    )
+    try:
+        written = export_lib.export(tables, args.output)
+    except OSError as exc:
+        return _fail("export", f"{args.output}: cannot write: {exc.strerror or exc}")
+    counts = ", ".join(f"{p.stem} {tables[p.stem].num_rows}" for p in written)
+    print(f"{args.output}: {counts} (as of {loaded.as_of})")
+    return EXIT_OK
+
+
+def cmd_consolidate(args: argparse.Namespace) -> int:
+    if _check_output("consolidate", args.output) is None:
+        return EXIT_UNUSABLE
+    try:
+        result = export_lib.query(args.directories)
+    except export_lib.ExportError as exc:
+        return _fail("consolidate", str(exc))
+    report = export_lib.build_consolidated(result)
+    block = export_lib.consolidate_block(result)
+    try:
+        writers.write(report, args.output, block)
+    except OSError as exc:
+        return _fail("consolidate", f"{args.output}: cannot write: {exc.strerror or exc}")
+    print(f"{args.output}: {report.title}, {len(result['sources'])} source(s)")
+    return EXIT_OK
