@@ -842,7 +842,6 @@ def typed_rows(table: Table, schema: Schema) -> Iterator[tuple[int, BaseModel]]:
     data_rows = 0
     header_seen = False
     model = schema.model
-    first_data_row = None
     ids: dict[str, int] = {}  # every row's id, valid row or not: duplicates are refused
     for number, cells in table.rows:
         if not header_seen:
@@ -864,8 +863,6 @@ def typed_rows(table: Table, schema: Schema) -> Iterator[tuple[int, BaseModel]]:
             )
         pending_blank.clear()
         data_rows += 1
-        if first_data_row is None:
-            first_data_row = number
         if len(cells) < width and table.kind == "csv":
             table.problem(
                 f"has {len(cells)} fields where the header has {width} "
