@@ -60,7 +60,9 @@ VEHICLES = (
 )
 STREETS = ("中南路", "解放大道", "徐东大街", "珞狮路", "雄楚大道", "新华路", "首义路")
 # One slot per office of a prefecture, in the order they are filled.
-SLOTS = ("government", "merged", "department", "department", "devzone") + ("county",) * 7
+SLOTS = ("government", "merged", "county", "department", "devzone", "department") + (
+    "county",
+) * 6
 
 
 def yuan(cents: int) -> str:

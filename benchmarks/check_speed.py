@@ -1,0 +1,167 @@
+"""What the rules cost: plain bean-check against bean-check with the rules, at two sizes.
+
+    python benchmarks/check_speed.py                 # S = 200 offices, 2S = 400, best of 5
+    python benchmarks/check_speed.py --offices 100 --runs 3
+
+For each size it generates one compliant ledger (benchmarks/generate_ledger.py) in two
+copies that differ only in the line ``plugin "plugins.rules" ...``, then times, best of
+``--runs`` alternated runs, with Beancount's load cache disabled:
+
+- ``plain``: ``bean-check`` on the copy without the plugin line (Beancount's own load);
+- ``rules``: ``bean-check`` on the copy with the plugin line (load + every rule);
+- ``liaison``: ``liaison check`` on the copy without the plugin line (the auditor's
+  command: load + every rule + the report).
+
+It prints the seconds and the ratios rules/plain (target <= 1.10) and 2S/S (target
+<= 2.2). Every run must exit 0: a generated ledger that fails its own checks is a bug,
+and the script stops rather than time it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+TARGET_RULES = 1.10
+TARGET_DOUBLE = 2.2
+
+
+def _generator():
+    spec = importlib.util.spec_from_file_location(
+        "generate_ledger", HERE / "generate_ledger.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _tool(name: str) -> str:
+    beside = Path(sys.executable).parent / name
+    if beside.exists():
+        return str(beside)
+    found = shutil.which(name)
+    if found is None:
+        raise SystemExit(
+            f"check_speed: {name} not found next to {sys.executable} or on PATH"
+        )
+    return found
+
+
+def _time(command: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(
+            f"check_speed: {' '.join(command)} exited {done.returncode}:\n"
+            f"{(done.stdout + done.stderr)[-2000:]}"
+        )
+    return elapsed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--offices", type=int, default=200, help="S, in offices (2S is double)"
+    )
+    parser.add_argument("--runs", type=int, default=5, help="alternated runs; best is kept")
+    parser.add_argument("--seed", type=int, default=20150720)
+    parser.add_argument("--no-liaison", action="store_true", help="skip `liaison check`")
+    parser.add_argument("--workdir", help="keep the generated ledgers here")
+    args = parser.parse_args(argv)
+
+    generate_ledger = _generator()
+    workdir = Path(args.workdir or tempfile.mkdtemp(prefix="liaison-speed-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, BEANCOUNT_DISABLE_LOAD_CACHE="1")
+    bean_check = _tool("bean-check")
+    liaison = _tool("liaison")
+
+    sizes = {"S": args.offices, "2S": 2 * args.offices}
+    commands: dict[str, dict[str, list[str]]] = {}
+    txns: dict[str, int] = {}
+    for label, count in sizes.items():
+        plain = workdir / f"province-{count}-plain.beancount"
+        rules = workdir / f"province-{count}-rules.beancount"
+        plain_text = generate_ledger.generate(count, args.seed, plugin=False)
+        rules_text = generate_ledger.generate(count, args.seed, plugin=True)
+        plain.write_text(plain_text, encoding="utf-8")
+        rules.write_text(rules_text, encoding="utf-8")
+        txns[label] = sum(
+            1 for line in plain_text.splitlines() if line[:4].isdigit() and " * " in line
+        )
+        commands[label] = {
+            "plain": [bean_check, str(plain)],
+            "rules": [bean_check, str(rules)],
+        }
+        if not args.no_liaison:
+            # the plain copy has no plugin config: give its as-of date on the line
+            commands[label]["liaison"] = [
+                liaison,
+                "check",
+                str(plain),
+                "--as-of",
+                generate_ledger.AS_OF,
+            ]
+        print(
+            f"{label}: {count} offices, {txns[label]} transactions -> {workdir}", flush=True
+        )
+
+    kinds = list(commands["S"])
+    best: dict[str, dict[str, float]] = {label: {} for label in sizes}
+    for run in range(args.runs):
+        for label in sizes:
+            # rotate the order every run, so no variant always goes first (cold caches)
+            order = kinds[run % len(kinds) :] + kinds[: run % len(kinds)]
+            for kind in order:
+                seconds = _time(commands[label][kind], env)
+                previous = best[label].get(kind)
+                best[label][kind] = seconds if previous is None else min(previous, seconds)
+        shown = "  ".join(
+            f"{label} {kind} {best[label][kind]:.2f}s" for label in sizes for kind in kinds
+        )
+        print(f"run {run + 1}/{args.runs}: best so far  {shown}", flush=True)
+
+    print()
+    header = f"{'size':<4} {'offices':>7} {'txns':>7}" + "".join(
+        f" {kind + ' s':>10}" for kind in kinds
+    )
+    header += f" {'rules/plain':>12}"
+    if "liaison" in kinds:
+        header += f" {'liaison/plain':>14}"
+    print(header)
+    for label, count in sizes.items():
+        row = f"{label:<4} {count:>7} {txns[label]:>7}" + "".join(
+            f" {best[label][kind]:>10.2f}" for kind in kinds
+        )
+        row += f" {best[label]['rules'] / best[label]['plain']:>12.3f}"
+        if "liaison" in kinds:
+            row += f" {best[label]['liaison'] / best[label]['plain']:>14.3f}"
+        print(row)
+    doubling = "  ".join(
+        f"{kind} {best['2S'][kind] / best['S'][kind]:.3f}" for kind in kinds
+    )
+    print(f"2S/S  {doubling}")
+    worst_rules = max(best[label]["rules"] / best[label]["plain"] for label in sizes)
+    worst_double = max(best["2S"][kind] / best["S"][kind] for kind in kinds)
+    print(
+        f"targets: rules/plain <= {TARGET_RULES} (worst {worst_rules:.3f}, "
+        f"{'met' if worst_rules <= TARGET_RULES else 'MISSED'}); "
+        f"2S/S <= {TARGET_DOUBLE} (worst {worst_double:.3f}, "
+        f"{'met' if worst_double <= TARGET_DOUBLE else 'MISSED'})"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
