@@ -50,6 +50,7 @@ and one that fails LD-202 (sold below its appraisal, no ``price-approval:``) and
 
 from __future__ import annotations
 
+import bisect
 import datetime
 from collections import defaultdict
 from collections.abc import Callable
@@ -132,6 +133,22 @@ def _abolished_by(abolished: dict[str, Decision], office: str, date: datetime.da
     return decision is not None and decision.date <= date
 
 
+def _after_abolition(
+    books: Books, abolished: dict[str, Decision]
+) -> Iterator[tuple[str, Decision, Txn]]:
+    """(office, decision, txn) for every transaction of an abolished office on or after
+    its abolition: only those offices' transactions are visited."""
+    for office, decision in abolished.items():
+        txns = books.txns_of(office)
+        start = bisect.bisect_left(txns, decision.date, key=_txn_date)
+        for txn in txns[start:]:
+            yield office, decision, txn
+
+
+def _txn_date(txn: Txn) -> datetime.date:
+    return txn.entry.date
+
+
 def _is_opening(txn: Txn, office: str) -> bool:
     """Registers an existing holding: every other posting is the office's own Equity."""
     for leg in txn.legs:
@@ -193,16 +210,14 @@ def _at_open(books: Books, account: str, office: str) -> object:
 
 def find_disposal_method(books: Books) -> Iterator[PolicyViolation]:
     """LD-201: an abolished office's physical asset leaves without a permitted method."""
-    abolished = _abolished(books)
-    for txn in books.txns:
+    for office, decision, txn in _after_abolition(books, _abolished(books)):
         if txn.disposal is not None:
             continue
         for leg in txn.legs:
             role = leg.role
-            if role is None or role.category not in PHYSICAL or leg.number >= 0:
+            if role is None or role.code != office:
                 continue
-            decision = abolished.get(role.code)
-            if decision is None or txn.date < decision.date:
+            if role.category not in PHYSICAL or leg.number >= 0:
                 continue
             why = (
                 "its `disposal:` cannot be read"
@@ -225,7 +240,7 @@ def find_disposal_method(books: Books) -> Iterator[PolicyViolation]:
 
 def find_below_appraisal(books: Books) -> Iterator[PolicyViolation]:
     """LD-202: an auction or sale below its appraisal (less tolerance), or unappraised."""
-    for txn in books.txns:
+    for txn in books.disposals:
         if txn.disposal not in _SOLD:
             continue
         office = txn.disposing_office()
@@ -262,7 +277,7 @@ def find_below_appraisal(books: Books) -> Iterator[PolicyViolation]:
 def find_transfer_improper(books: Books) -> Iterator[PolicyViolation]:
     """LD-203: a transfer with no recipient, not to a state unit, or short of its value."""
     abolished = _abolished(books)
-    for txn in books.txns:
+    for txn in books.disposals:
         if txn.disposal != "transfer":
             continue
         office = txn.disposing_office()
@@ -315,7 +330,7 @@ def find_transfer_improper(books: Books) -> Iterator[PolicyViolation]:
 
 def find_disposal_unapproved(books: Books) -> Iterator[PolicyViolation]:
     """LD-204: a transaction with ``disposal:`` and no ``approval:``."""
-    for txn in books.txns:
+    for txn in books.disposals:
         if txn.disposal_given and txn.approval is None:
             office = txn.disposing_office()
             yield violation(
@@ -362,7 +377,7 @@ def find_proceeds_unremitted(books: Books) -> Iterator[PolicyViolation]:
             account=account,
         )
     abolished = _abolished(books)
-    for txn in books.txns:
+    for txn in books.treasury_txns:
         paid = [
             leg
             for leg in txn.legs
@@ -411,51 +426,55 @@ def _government(books: Books, office: str) -> str:
 def find_misappropriation(books: Books) -> Iterator[PolicyViolation]:
     """LD-207: after abolition, an office's cash goes somewhere not permitted."""
     abolished = _abolished(books)
-    for txn in books.txns:
+    for office, decision, txn in _after_abolition(books, abolished):
         if txn.disposal is not None:
             continue
-        spenders = set()
+        spends = False
         for leg in txn.legs:
             role = leg.role
-            if role is None or role.category is not Category.CASH or leg.number >= 0:
+            if (
+                role is not None
+                and role.code == office
+                and role.category is Category.CASH
+                and leg.number < 0
+            ):
+                spends = True
+                break
+        if not spends:
+            continue
+        declared = books.offices.get(office)
+        own = declared.government if declared is not None else None
+        wrong = []
+        for leg in txn.legs:
+            if leg.number <= 0:
                 continue
-            decision = abolished.get(role.code)
-            if decision is not None and txn.date >= decision.date:
-                spenders.add(role.code)
-        for office in sorted(spenders):
-            declared = books.offices.get(office)
-            own = declared.government if declared is not None else None
-            wrong = []
-            for leg in txn.legs:
-                if leg.number <= 0:
+            role = leg.role
+            if role is not None:
+                if role.kind is Kind.TREASURY and own is not None and role.code == own:
                     continue
-                role = leg.role
-                if role is not None:
-                    if role.kind is Kind.TREASURY and own is not None and role.code == own:
-                        continue
-                    if (
-                        role.kind is Kind.OFFICE
-                        and role.code == office
-                        and role.category in _OWN_CASH_SINKS
-                    ):
-                        continue
-                if leg.account.startswith("Expenses:") and _approval(txn, leg):
+                if (
+                    role.kind is Kind.OFFICE
+                    and role.code == office
+                    and role.category in _OWN_CASH_SINKS
+                ):
                     continue
-                wrong.append(leg)
-            if not wrong:
+            if leg.account.startswith("Expenses:") and _approval(txn, leg):
                 continue
-            legs = ", ".join(f"{_cny(leg.number)} to {leg.account}" for leg in wrong)
-            yield violation(
-                "LD-207",
-                txn.entry,
-                f"on {txn.date} {_office(books, office)} "
-                f"({_abolition(abolished[office])}) paid {legs} from its cash; "
-                "an abolished office's cash goes only to its own treasury, its payables or "
-                "DueToTreasury, a disposal, or an expense with `approval:`. Recover it, "
-                "or record the approval",
-                office=office,
-                account=wrong[0].account,
-            )
+            wrong.append(leg)
+        if not wrong:
+            continue
+        legs = ", ".join(f"{_cny(leg.number)} to {leg.account}" for leg in wrong)
+        yield violation(
+            "LD-207",
+            txn.entry,
+            f"on {txn.date} {_office(books, office)} "
+            f"({_abolition(decision)}) paid {legs} from its cash; "
+            "an abolished office's cash goes only to its own treasury, its payables or "
+            "DueToTreasury, a disposal, or an expense with `approval:`. Recover it, "
+            "or record the approval",
+            office=office,
+            account=wrong[0].account,
+        )
 
 
 def find_claims_unsettled(books: Books) -> Iterator[PolicyViolation]:
@@ -477,50 +496,48 @@ def find_claims_unsettled(books: Books) -> Iterator[PolicyViolation]:
             office=office,
             account=account,
         )
-    abolished = _abolished(books)
-    for txn in books.txns:
-        for leg in txn.legs:
-            role = leg.role
-            if (
-                role is None
-                or role.category is not Category.RECEIVABLES
-                or leg.number >= 0
-                or role.code not in abolished
-            ):
-                continue
-            offsets = [
-                other
-                for other in txn.legs
-                if other.number > 0
-                and other.account.startswith(("Expenses:", "Equity:"))
-                and not _approval(txn, other)
-            ]
-            if not offsets:
-                continue
-            yield violation(
-                "LD-208",
-                txn.entry,
-                f"on {txn.date} {_office(books, role.code)} wrote off "
-                f"{_cny(-leg.number)} of {leg.account} to "
-                f"{', '.join(other.account for other in offsets)} without `approval:`; "
-                "collect the claim, or record the approval of the write-off",
-                office=role.code,
-                account=leg.account,
-                meta=leg.posting.meta,
-            )
+    for office in _abolished(books):
+        for txn in books.txns_of(office):
+            for leg in txn.legs:
+                role = leg.role
+                if (
+                    role is None
+                    or role.code != office
+                    or role.category is not Category.RECEIVABLES
+                    or leg.number >= 0
+                ):
+                    continue
+                offsets = [
+                    other
+                    for other in txn.legs
+                    if other.number > 0
+                    and other.account.startswith(("Expenses:", "Equity:"))
+                    and not _approval(txn, other)
+                ]
+                if not offsets:
+                    continue
+                yield violation(
+                    "LD-208",
+                    txn.entry,
+                    f"on {txn.date} {_office(books, role.code)} wrote off "
+                    f"{_cny(-leg.number)} of {leg.account} to "
+                    f"{', '.join(other.account for other in offsets)} without `approval:`; "
+                    "collect the claim, or record the approval of the write-off",
+                    office=role.code,
+                    account=leg.account,
+                    meta=leg.posting.meta,
+                )
 
 
 def find_acquisition_after_abolition(books: Books) -> Iterator[PolicyViolation]:
     """LD-209: an abolished office acquires a physical asset after its abolition."""
-    abolished = _abolished(books)
     survivors = books.merge_survivors()
-    for txn in books.txns:
+    for office, decision, txn in _after_abolition(books, _abolished(books)):
         for leg in txn.legs:
             role = leg.role
-            if role is None or role.category not in PHYSICAL or leg.number <= 0:
+            if role is None or role.code != office:
                 continue
-            decision = abolished.get(role.code)
-            if decision is None or txn.date < decision.date:
+            if role.category not in PHYSICAL or leg.number <= 0:
                 continue
             if txn.disposal == "transfer" and role.code in survivors:
                 continue
@@ -567,7 +584,7 @@ def find_accounts_not_closed(books: Books) -> Iterator[PolicyViolation]:
 
 def find_proceeds_as_income(books: Books) -> Iterator[PolicyViolation]:
     """LD-211: a disposal books anything to an Income account."""
-    for txn in books.txns:
+    for txn in books.disposals:
         if not txn.disposal_given:
             continue
         office = None
@@ -593,40 +610,31 @@ def find_proceeds_as_income(books: Books) -> Iterator[PolicyViolation]:
 def find_proceeds_held(books: Books) -> Iterator[PolicyViolation]:
     """LD-212: proceeds not remitted within remit-within days, oldest first."""
     proceeds: dict[str, list[tuple[Txn, Decimal]]] = defaultdict(list)
-    remittances: dict[str, list[tuple[datetime.date, Decimal]]] = defaultdict(list)
-    for txn in books.txns:
+    for txn in books.disposals:
         if txn.disposal in _SOLD:
             office = txn.disposing_office()
             if office is not None:
                 amount = txn.proceeds(office)
                 if amount > 0:
                     proceeds[office].append((txn, amount))
-            continue
-        if txn.disposal_given or txn.date > books.as_of:
-            continue
-        to_treasury: dict[str, Decimal] = {}
-        to_due: dict[str, Decimal] = {}
-        for leg in txn.legs:
-            role = leg.role
-            if role is None:
+    remittances: dict[str, list[tuple[datetime.date, Decimal]]] = defaultdict(list)
+    for office in proceeds:
+        declared = books.offices.get(office)
+        own = declared.government if declared is not None else None
+        for txn in books.txns_of(office):
+            if txn.disposal_given or txn.date > books.as_of:
                 continue
-            if role.kind is Kind.TREASURY:
-                if leg.number > 0:
-                    to_treasury[role.code] = to_treasury.get(role.code, ZERO) + leg.number
-            elif role.category is Category.DUE_TO_TREASURY and leg.number > 0:
-                to_due[role.code] = to_due.get(role.code, ZERO) + leg.number
-        if not to_treasury and not to_due:
-            continue  # no remittance here: the common case, kept cheap
-        offices = {
-            leg.role.code
-            for leg in txn.legs
-            if leg.role is not None and leg.role.kind is Kind.OFFICE
-        }
-        for office in offices:
-            declared = books.offices.get(office)
-            own = declared.government if declared is not None else None
-            paid = to_treasury.get(own, ZERO) if own is not None else ZERO
-            paid = paid or to_due.get(office, ZERO)
+            to_treasury = to_due = ZERO
+            for leg in txn.legs:
+                role = leg.role
+                if role is None or leg.number <= 0:
+                    continue
+                if role.kind is Kind.TREASURY:
+                    if role.code == own:
+                        to_treasury += leg.number
+                elif role.code == office and role.category is Category.DUE_TO_TREASURY:
+                    to_due += leg.number
+            paid = to_treasury or to_due
             if paid > 0:
                 remittances[office].append((txn.date, paid))
 
@@ -675,7 +683,7 @@ def find_proceeds_held(books: Books) -> Iterator[PolicyViolation]:
 
 def find_appraisal_stale(books: Books) -> Iterator[PolicyViolation]:
     """LD-213: an auction or sale on an appraisal older than appraisal-valid days."""
-    for txn in books.txns:
+    for txn in books.disposals:
         if txn.disposal not in _SOLD or txn.appraisal_date is None:
             continue
         office = txn.disposing_office()

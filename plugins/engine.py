@@ -8,11 +8,14 @@ come through here, so they see the same set.
 from __future__ import annotations
 
 import ast
+import contextlib
 import datetime
+import gc
 import logging
 import traceback
 from collections.abc import Callable
 from collections.abc import Iterable
+from collections.abc import Iterator
 from typing import Any
 
 from beancount.core import data
@@ -155,10 +158,36 @@ def run(
         violation("LI-302", None, message, meta=data.new_metadata(filename, 0))
         for message in config.errors
     ]
-    books = model.read(
-        entries, options_map, as_of=as_of or config.as_of, overrides=config.overrides
-    )
-    errors.extend(books.errors)
+    with _no_gc():
+        books = model.read(
+            entries, options_map, as_of=as_of or config.as_of, overrides=config.overrides
+        )
+        errors.extend(books.errors)
+        errors.extend(_find(books, config, filename))
+    errors = [e for e in errors if config.wants(e.code)]
+    errors.sort(key=_order)
+    return books, errors
+
+
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while reading.
+
+    Reading makes a few objects per transaction and no cycles; with a whole ledger on
+    the heap, each full collection walks every entry, which cost more than all the rules
+    together (a third of the run on a 25k-transaction ledger).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _find(books: model.Books, config: Config, filename: str) -> list[PolicyViolation]:
+    errors: list[PolicyViolation] = []
     for code, find in finders().items():
         if not config.wants(code):
             continue
@@ -175,9 +204,7 @@ def run(
                     meta=data.new_metadata(filename, 0),
                 )
             )
-    errors = [e for e in errors if config.wants(e.code)]
-    errors.sort(key=_order)
-    return books, errors
+    return errors
 
 
 def _order(error: PolicyViolation) -> tuple[Any, ...]:

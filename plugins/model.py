@@ -32,6 +32,7 @@ from plugins.rules import violation
 from plugins.settings import Settings
 
 ZERO = Decimal(0)
+_UNKNOWN: Any = object()
 
 
 class Category(enum.StrEnum):
@@ -322,30 +323,60 @@ class Txn:
         )
 
 
-@dataclasses.dataclass(slots=True)
 class History:
-    """The running balance of one account: parallel lists, one item a posting date."""
+    """The running balance of one account.
 
-    dates: list[datetime.date] = dataclasses.field(default_factory=list)
-    balances: list[Decimal] = dataclasses.field(default_factory=list)
+    Postings are only appended while reading (the hot path); the end-of-day balances are
+    worked out on the first question, for the few accounts the rules ask about.
+    """
+
+    __slots__ = ("_postings", "_days", "_balances")
+
+    def __init__(self) -> None:
+        self._postings: list[tuple[datetime.date, Decimal]] = []
+        self._days: list[datetime.date] | None = None
+        self._balances: list[Decimal] = []
 
     def add(self, date: datetime.date, number: Decimal) -> None:
-        previous = self.balances[-1] if self.balances else ZERO
-        if self.dates and self.dates[-1] == date:
-            self.balances[-1] = previous + number
-        else:
-            self.dates.append(date)
-            self.balances.append(previous + number)
+        self._postings.append((date, number))
+        self._days = None
+
+    def _settle(self) -> list[datetime.date]:
+        days = self._days
+        if days is None:
+            days, balances = [], []
+            running = ZERO
+            for day, number in self._postings:
+                running += number
+                if days and days[-1] == day:
+                    balances[-1] = running
+                else:
+                    days.append(day)
+                    balances.append(running)
+            self._days, self._balances = days, balances
+        return days
+
+    @property
+    def dates(self) -> list[datetime.date]:
+        """The posting days, in order, each once."""
+        return self._settle()
+
+    @property
+    def balances(self) -> list[Decimal]:
+        """The balance at the end of each of ``dates``."""
+        self._settle()
+        return self._balances
 
     def at(self, date: datetime.date) -> Decimal:
         """The balance at the end of ``date``."""
-        index = bisect.bisect_right(self.dates, date)
-        return self.balances[index - 1] if index else ZERO
+        index = bisect.bisect_right(self._settle(), date)
+        return self._balances[index - 1] if index else ZERO
 
     def cleared_after(self, date: datetime.date) -> datetime.date | None:
         """The first day after ``date`` on which the balance was zero, if any."""
-        index = bisect.bisect_right(self.dates, date)
-        for day, balance in zip(self.dates[index:], self.balances[index:], strict=True):
+        days = self._settle()
+        index = bisect.bisect_right(days, date)
+        for day, balance in zip(days[index:], self._balances[index:], strict=True):
             if balance == ZERO:
                 return day
         return None
@@ -378,12 +409,39 @@ class Books:
     roles: dict[str, Role | None] = dataclasses.field(default_factory=dict)
     assets: dict[str, Asset] = dataclasses.field(default_factory=dict)
     txns: list[Txn] = dataclasses.field(default_factory=list)
+    disposals: list[Txn] = dataclasses.field(default_factory=list)
+    receptions: list[Txn] = dataclasses.field(default_factory=list)
+    treasury_txns: list[Txn] = dataclasses.field(default_factory=list)
+    property_in: list[Txn] = dataclasses.field(default_factory=list)
     histories: dict[str, History] = dataclasses.field(default_factory=dict)
     office_accounts: dict[str, list[str]] = dataclasses.field(
         default_factory=lambda: defaultdict(list)
     )
     first_use: dict[str, datetime.date] = dataclasses.field(default_factory=dict)
     errors: list[PolicyViolation] = dataclasses.field(default_factory=list)
+
+    _by_office: dict[str, list[Txn]] | None = dataclasses.field(default=None, repr=False)
+
+    # -- transactions --
+
+    def txns_of(self, office: str) -> list[Txn]:
+        """The transactions touching ``office``'s accounts, in date order.
+
+        The index is built on the first call, in one pass over ``txns``.
+        """
+        if self._by_office is None:
+            index: dict[str, list[Txn]] = defaultdict(list)
+            for txn in self.txns:
+                seen = None
+                for leg in txn.legs:
+                    role = leg.role
+                    if role is not None and role.kind is Kind.OFFICE and role.code != seen:
+                        bucket = index[role.code]
+                        if not bucket or bucket[-1] is not txn:
+                            bucket.append(txn)
+                        seen = role.code
+            self._by_office = index
+        return self._by_office.get(office, [])
 
     # -- accounts --
 
@@ -917,59 +975,63 @@ def _read_open(books: Books, reader: _Reader, entry: data.Open) -> None:
 
 
 def _read_transaction(books: Books, reader: _Reader, entry: data.Transaction) -> None:
-    legs: list[Leg] | None = None
+    # The hot path: every transaction of the ledger comes through here once.
+    roles = books.roles
+    histories = books.histories
+    date = entry.date
+    legs: list[Leg] = []
+    touched = False
+    reception = treasury = property_in = False
     for posting in entry.postings:
-        role = books.role(posting.account)
-        if role is None:
-            continue
-        if legs is None:
-            legs = []
+        account = posting.account
+        role = roles.get(account, _UNKNOWN)
+        if role is _UNKNOWN:
+            role = books.role(account)
         units = posting.units
         number = units.number if units is not None and units.number is not None else ZERO
-        legs.append(Leg(posting.account, role, number, posting))
-        if role.kind is Kind.OFFICE:
-            history = books.histories.get(posting.account)
+        legs.append(Leg(account, role, number, posting))  # type: ignore[arg-type]
+        if role is None:
+            continue
+        touched = True
+        if role.kind is Kind.OFFICE:  # type: ignore[union-attr]
+            history = histories.get(account)
             if history is None:
-                history = books.histories[posting.account] = History()
-                if posting.account not in books.opens:
-                    books.office_accounts[role.code].append(posting.account)
-            history.add(entry.date, number)
-            books.first_use.setdefault(role.code, entry.date)
+                history = histories[account] = History()
+                if account not in books.opens:
+                    books.office_accounts[role.code].append(account)  # type: ignore[union-attr]
+                books.first_use.setdefault(role.code, date)  # type: ignore[union-attr]
+            history.add(date, number)
+            category = role.category  # type: ignore[union-attr]
+            if category is Category.RECEPTION:
+                reception = True
+            elif number > 0 and (
+                category is Category.LAND or category is Category.BUILDINGS
+            ):
+                property_in = True
+        elif role.kind is Kind.TREASURY:  # type: ignore[union-attr]
+            treasury = True
     meta = entry.meta
     disposal_given = "disposal" in meta
-    if legs is None and not disposal_given and "guests" not in meta:
+    if not touched and not disposal_given and "guests" not in meta:
         return
-    if legs is None:
-        legs = []
-        for posting in entry.postings:
-            units = posting.units
-            number = (
-                units.number if units is not None and units.number is not None else ZERO
-            )
-            legs.append(Leg(posting.account, None, number, posting))
-    else:
-        # keep the postings outside the scheme too: rules judge where money goes
-        known = {id(leg.posting) for leg in legs}
-        for posting in entry.postings:
-            if id(posting) not in known:
-                units = posting.units
-                number = (
-                    units.number if units is not None and units.number is not None else ZERO
-                )
-                legs.append(Leg(posting.account, None, number, posting))
     txn = Txn(entry, legs, disposal_given=disposal_given)
     if disposal_given:
         txn.disposal = reader.word(entry, meta, "disposal", METHODS)
-        txn.approval = reader.text(entry, meta, "approval")
         txn.price_approval = reader.text(entry, meta, "price-approval")
         txn.appraisal = reader.money(entry, meta, "appraisal")
         txn.appraisal_date = reader.date(entry, meta, "appraisal-date")
         txn.recipient = reader.text(entry, meta, "recipient")
-    else:
-        # outside disposals only approval is read (expenses and write-offs use it)
+        books.disposals.append(txn)
+    if "approval" in meta:
         txn.approval = reader.text(entry, meta, "approval")
     if "guests" in meta:
         txn.guests = reader.count(entry, meta, "guests")
+    if reception:
+        books.receptions.append(txn)
+    if treasury:
+        books.treasury_txns.append(txn)
+    if property_in:
+        books.property_in.append(txn)
     books.txns.append(txn)
 
 

@@ -344,7 +344,7 @@ def find_new_offices(books: Books) -> Iterator[PolicyViolation]:
 
 def find_banned_funding(books: Books) -> Iterator[PolicyViolation]:
     """LO-105: treasury money into an abolished or undeclared office."""
-    for txn in books.txns:
+    for txn in books.treasury_txns:
         treasury = next(
             (
                 leg.account
@@ -485,7 +485,7 @@ def _posting_use(posting: Any) -> tuple[str | None, bool]:
 
 def find_banned_venues(books: Books) -> Iterator[PolicyViolation]:
     """LO-109: an operating or reception venue acquired on or after ban-from."""
-    for txn in books.txns:
+    for txn in books.property_in:
         if txn.disposal_given:
             continue
         for leg in txn.office_legs():
@@ -531,7 +531,7 @@ def find_banned_venues(books: Books) -> Iterator[PolicyViolation]:
 
 def find_reception_over_standard(books: Books) -> Iterator[PolicyViolation]:
     """LO-110: reception above reception-per-person × guests, or without guests."""
-    for txn in books.txns:
+    for txn in books.receptions:
         spent: dict[str, Decimal] = {}
         for leg in txn.office_legs():
             if leg.role is not None and leg.role.category is Category.RECEPTION:
