@@ -309,9 +309,14 @@ class Report:
         return self.tables[0]
 
 
-def frame(columns: Sequence[Column], rows: Iterable[dict[str, Any]]) -> pd.DataFrame:
-    """A DataFrame with exactly ``columns`` (object dtype keeps Decimal and date)."""
-    keys = [c.key for c in columns]
+def frame(
+    columns: Sequence[Column], rows: Iterable[dict[str, Any]], extra: Sequence[str] = ()
+) -> pd.DataFrame:
+    """A DataFrame of ``columns`` (and ``extra`` keys not shown), object dtype.
+
+    Object dtype keeps Decimal and date as they are.
+    """
+    keys = [c.key for c in columns] + list(extra)
     data = [[row.get(k) for k in keys] for row in rows]
     return pd.DataFrame(data, columns=keys, dtype=object)
 
@@ -587,9 +592,8 @@ def _sorted_offices(books: model.Books) -> list[str]:
 
 # --- disposal ------------------------------------------------------------------------
 
-DISPOSAL_COLUMNS = [
+DISPOSAL_COLUMNS = [  # the office's name heads its subtotal: A4 has no room for it twice
     Column("office", "机构代码"),
-    Column("office_name", "机构名称"),
     Column("asset_id", "资产编号"),
     Column("asset_name", "资产名称"),
     Column("category", "资产类别"),
@@ -697,7 +701,7 @@ def build_disposal(
         "处置明细",
         "资产处置明细表",
         DISPOSAL_COLUMNS,
-        frame(DISPOSAL_COLUMNS, rows),
+        frame(DISPOSAL_COLUMNS, rows, extra=("office_name", "method_key")),
         group="office",
         group_label="office_name",
         notes=[

@@ -408,7 +408,9 @@ def _html_table(table: Table) -> str:
         if widest <= 10:
             narrow.add(column.key)
         elif column.kind == "text":  # long text wraps, but not one character a line
-            min_width[column.key] = min(widest, 16) / 2
+            min_width[column.key] = min(widest, 14) / 2
+        if column.kind in ("count", "percent"):  # short numbers under long headers
+            min_width[column.key] = max(min_width.get(column.key, 0), 2.6)
     for line_kind, record in lines:
         if line_kind == "row":
             empty = False
@@ -498,6 +500,11 @@ def _bars_svg(chart: BarChart) -> str:
     n_cat = max(len(chart.categories), 1)
     width, height = 1000, 260
     left, right, top, bottom = 70, 20, 24, 52
+    widest = max([0, *(_display_width(c) for c in chart.categories)])
+    rotate = widest * 6.5 > (width - left - right) / n_cat  # labels would collide
+    if rotate:  # slanted labels need room below the axis
+        bottom += min(widest, 24) * 4
+        height += min(widest, 24) * 4
     plot_w, plot_h = width - left - right, height - top - bottom
     if chart.stacked:
         values = [
@@ -561,7 +568,7 @@ def _bars_svg(chart: BarChart) -> str:
                 f'height="{max(y1 - y0, 0.5):.1f}" fill="{color}">'
                 f"<title>{e(category)} {e(series.name)}: {v:,.2f}</title></rect>"
             )
-            if not v or bar_w < 22:
+            if not v or bar_w < 34:  # labels on thin bars run into each other
                 continue
             if chart.stacked:
                 if y1 - y0 >= 14:
@@ -577,10 +584,17 @@ def _bars_svg(chart: BarChart) -> str:
                     f"{e(compact(v))}</text>"
                 )
         label = category if len(category) <= 18 else category[:17] + "…"
-        out.append(
-            f'<text x="{left + group_w * (ci + 0.5):.1f}" y="{top + plot_h + 16}" '
-            f'font-size="11" text-anchor="middle">{e(label)}</text>'
-        )
+        lx, ly = left + group_w * (ci + 0.5), top + plot_h + 16
+        if rotate:
+            out.append(
+                f'<text x="{lx:.1f}" y="{ly}" font-size="10" text-anchor="end" '
+                f'transform="rotate(-40 {lx:.1f} {ly})">{e(label)}</text>'
+            )
+        else:
+            out.append(
+                f'<text x="{lx:.1f}" y="{ly}" font-size="11" text-anchor="middle">'
+                f"{e(label)}</text>"
+            )
     out.append(
         f'<line x1="{left}" x2="{width - right}" y1="{y(0):.1f}" y2="{y(0):.1f}" '
         f'stroke="#333" stroke-width="1.2"/>'
@@ -671,17 +685,20 @@ def _timeline_svg(chart: Timeline) -> str:
             color = "#4e79a7"
         else:
             color = "#d0d7e2"
-        if x1 + 230 > width:
-            label_x, anchor = x0 - 4, "end"
-        else:
+        fill = "#333"
+        if x1 + 230 <= width:
             label_x, anchor = x1 + 4, "start"
+        elif x0 - 230 >= left:
+            label_x, anchor = x0 - 4, "end"
+        else:  # a long phase: write on the bar itself
+            label_x, anchor, fill = x0 + 6, "start", "#fff"
         out.append(
             f'<text x="{left - 8}" y="{py + 19}" font-size="12" text-anchor="end">'
             f"{e(phase.name)}</text>"
             f'<rect x="{x0:.1f}" y="{py + 6}" width="{max(x1 - x0, 2):.1f}" height="18" '
             f'rx="3" fill="{color}"><title>{e(phase.name)} {phase.start}–{phase.end} '
             f"{e(phase.state)}</title></rect>"
-            f'<text x="{label_x:.1f}" y="{py + 19}" font-size="10" fill="#333" '
+            f'<text x="{label_x:.1f}" y="{py + 19}" font-size="10" fill="{fill}" '
             f'text-anchor="{anchor}">'
             f"{phase.start.month}/{phase.start.day}–{phase.end.month}/{phase.end.day} "
             f"{e(phase.state)}</text>"

@@ -41,9 +41,8 @@ def test_disposal_rows_carry_every_figure(sample_books):
     report = builders.build("disposal", books, violations)
     detail = report.main
     assert report.title == "资产处置明细表"
-    assert [c.header for c in detail.columns][:6] == [
+    assert [c.header for c in detail.columns][:5] == [
         "机构代码",
-        "机构名称",
         "资产编号",
         "资产名称",
         "资产类别",

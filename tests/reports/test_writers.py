@@ -53,7 +53,7 @@ def test_xlsx_has_title_block_header_formats_and_totals(sample_books, tmp_path):
 
     head = header_row(sheet)
     headers = [c.value for c in sheet[head]]
-    assert headers[:4] == ["机构代码", "机构名称", "资产编号", "资产名称"]
+    assert headers[:3] == ["机构代码", "资产编号", "资产名称"]
     assert "账面价值" in headers and "处置方式" in headers and "低于评估价" in headers
     assert sheet.freeze_panes == f"A{head + 1}"
     assert sheet.print_title_rows == f"${head}:${head}"
@@ -63,9 +63,9 @@ def test_xlsx_has_title_block_header_formats_and_totals(sample_books, tmp_path):
     carrying = headers.index("账面价值") + 1
     method = headers.index("处置方式") + 1
     rows = {
-        sheet.cell(r, 3).value: r
+        sheet.cell(r, 2).value: r
         for r in range(head + 1, sheet.max_row + 1)
-        if sheet.cell(r, 3).value
+        if sheet.cell(r, 2).value
     }
     land = rows["JY-L-0001"]
     assert sheet.cell(land, carrying).value == 800000
@@ -84,7 +84,7 @@ def test_xlsx_has_title_block_header_formats_and_totals(sample_books, tmp_path):
     assert sheet.cell(subtotal, carrying).value == 3350000
 
     widths = {k: d.width for k, d in sheet.column_dimensions.items()}
-    assert widths["B"] > 20  # 机构名称 fits its Chinese name
+    assert widths["C"] > 16  # 资产名称 fits its Chinese name
     assert 8 <= widths["A"] <= 48
 
 
@@ -117,11 +117,11 @@ def test_csv_is_utf8_with_bom_and_plain_numbers(sample_books, tmp_path):
     assert ["SHA-256", SHA] in rows
     assert ["截至日期", "2015-09-15"] in rows
     head = rows.index([c.header for c in report.main.columns])
-    land = next(r for r in rows[head:] if len(r) > 2 and r[2] == "JY-L-0001")
-    assert land[6] == "800000.00"  # no thousands separator: Excel reads a number
+    land = next(r for r in rows[head:] if len(r) > 2 and r[1] == "JY-L-0001")
+    assert land[5] == "800000.00"  # no thousands separator: Excel reads a number
     assert "有偿转让" in land
     total = next(r for r in rows[head:] if r and r[0] == "合计")
-    assert total[6] == "3350000.00"
+    assert total[5] == "3350000.00"
 
 
 def test_write_refuses_an_unknown_format_and_leaves_nothing(sample_books, tmp_path):
