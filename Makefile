@@ -19,12 +19,14 @@ setup: $(STAMP)
 demo: setup
 	$(BIN)/liaison demo
 
-# Headless Chromium renders the html reports in the tests (Debian's package).
+# Headless Chromium renders the html reports in the tests; a CJK font makes the Chinese
+# in its screenshots legible (Debian's packages; installed when running as root).
 browser:
-	@command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || \
-	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
-	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } ; } || \
-	  echo "note: no Chromium; the html rendering tests will be skipped"
+	@if [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -qi 'wenquanyi\|noto.*cjk'; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    chromium fonts-wqy-zenhei >/dev/null || echo "note: could not install Chromium"; \
+	else echo "note: no Chromium; the html rendering tests will be skipped"; fi
 
 test: setup browser
 	$(BIN)/pytest -q
