@@ -133,6 +133,7 @@ def _error(message: str) -> PydanticCustomError:
 
 _MISSING = "is required but empty"
 _AMOUNT = re.compile(r"\d+(?:\.\d+)?")
+_PLAIN_AMOUNT = re.compile(r"\d{1,15}(?:\.\d{1,2})?")
 _GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _DATE_PATTERNS = (
     re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"),
@@ -143,10 +144,14 @@ _DATE_PATTERNS = (
 )
 _MIDNIGHT = re.compile(r"(.*?)[ T]0?0:00(?::00)?")
 _CODE = re.compile(r"[A-Z0-9][A-Za-z0-9-]*")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def money(value: Any) -> Decimal:
     """An amount in yuan: ≥ 0, at most two decimals, from text or a number cell."""
+    if value.__class__ is str and _PLAIN_AMOUNT.fullmatch(value):  # the common case
+        return Decimal(value).quantize(CENT)
     if value is None:
         raise _error(_MISSING)
     if isinstance(value, bool):
@@ -206,6 +211,14 @@ def date(value: Any) -> datetime.date:
         text = fold(value)
         if not text:
             raise _error(_MISSING)
+        if _ISO.fullmatch(text):  # the common case, parsed in C
+            try:
+                result = datetime.date.fromisoformat(text)
+            except ValueError as exc:
+                raise _error(f"is not a real date ({exc})") from exc
+            if not 1900 <= result.year <= 2100:
+                raise _error("is not a plausible date (year outside 1900-2100)")
+            return result
         midnight = _MIDNIGHT.fullmatch(text)
         if midnight:
             text = midnight.group(1)
@@ -237,6 +250,10 @@ def optional_date(value: Any) -> datetime.date | None:
 
 def text(value: Any) -> str:
     """Text as written, trimmed; numbers from number cells become their digits."""
+    if value.__class__ is str:  # the common case first: this runs for most cells
+        result = value.strip()
+        if result and not _CONTROL.search(result):
+            return result
     if value is None:
         raise _error(_MISSING)
     if isinstance(value, bool):
@@ -248,7 +265,7 @@ def text(value: Any) -> str:
     result = str(value).strip()
     if not result:
         raise _error(_MISSING)
-    if any(unicodedata.category(c) == "Cc" for c in result):
+    if _CONTROL.search(result):
         raise _error("contains control characters")
     return result
 
@@ -882,6 +899,7 @@ def typed_rows(table: Table, schema: Schema) -> Iterator[tuple[int, BaseModel]]:
             continue
         raw: dict[str, Any] = {}
         bad = False
+        formulas: set[str] = set()
         for field, index in header.positions.items():
             value = cells[index] if index < len(cells) else None
             if table.kind == "xlsx" and isinstance(value, str) and value.startswith("="):
@@ -894,6 +912,7 @@ def typed_rows(table: Table, schema: Schema) -> Iterator[tuple[int, BaseModel]]:
                     value,
                 )
                 bad = True
+                formulas.add(field)
                 continue
             raw[field] = value
         key = _id_key(raw.get("asset_id"))
@@ -911,13 +930,14 @@ def typed_rows(table: Table, schema: Schema) -> Iterator[tuple[int, BaseModel]]:
                 bad = True
             else:
                 ids[key] = number
-        if bad:
-            continue
         try:
             row = model.model_validate(raw)
         except ValidationError as exc:
+            # the row's other cells are checked too: every problem in one run
             for error in exc.errors(include_url=False):
                 field = str(error["loc"][0]) if error["loc"] else ""
+                if field in formulas:
+                    continue
                 index = header.positions.get(field)
                 table.problem(
                     error["msg"],
@@ -926,6 +946,8 @@ def typed_rows(table: Table, schema: Schema) -> Iterator[tuple[int, BaseModel]]:
                     header.labels.get(field),
                     raw.get(field),
                 )
+            continue
+        if bad:
             continue
         yield number, row
     if not header_seen:

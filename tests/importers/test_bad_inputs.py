@@ -186,7 +186,7 @@ def test_every_problem_in_one_run(capsys, ledger, tmp_path):
         ["XN-JY-WH", "A-1", "甲", "车辆", "2011-05-01", "1", "-2", "", "", "2015-07-25"],
         ["XN-JY-WH", "A-2", "乙", "飞机", "2011-05-01", "1", "2", "", "", "2015-07-25"],
         ["XN-QQ", "A-3", "丙", "车辆", "2011-02-30", "1", "2.001", "", "", "2015-07-25"],
-        ["XN-JY-WH", "A-1", "丁", "车辆", "", "", "2", "", "", "2015-07-25"],
+        ["XN-JY-WH", "A-1", "丁", "汽车", "", "", "2", "", "", "2015-07-25"],
     ]
     path = write_csv(tmp_path / "many.csv", rows, "gbk")
     err = _refused(
@@ -201,9 +201,10 @@ def test_every_problem_in_one_run(capsys, ledger, tmp_path):
             (":4:E:", "not a real date"),
             (":4:G:", "more than two decimals"),
             (":5:B:", "also on row 2"),
+            (":5:D:", "is not a category"),  # a duplicate's other cells are checked too
         ],
     )
-    assert "5 problem(s)" in err
+    assert "6 problem(s)" in err
     assert "(value '2011-02-30')" in err
 
 
