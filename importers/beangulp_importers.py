@@ -47,7 +47,12 @@ class _Importer(beangulp.Importer):
         problems: list[rows_lib.Problem] = []
         table = rows_lib.open_table(filepath, problems)
         typed = rows_lib.typed_rows(table, rows_lib.SCHEMAS[self.kind])
-        common = {"filename": filepath, "columns": table.columns, "keep_duplicates": True}
+        common = {
+            "filename": filepath,
+            "columns": table.columns,
+            "file_ids": table.ids,
+            "keep_duplicates": True,
+        }
         if self.kind == "inventory":
             entries = convert.inventory_entries(
                 typed, index, problems, default_date=self.default_date, **common

@@ -239,6 +239,7 @@ def run(
     common: dict[str, Any] = {
         "filename": str(path),
         "columns": table.columns,
+        "file_ids": table.ids,
         "stats": stats,
     }
     if kind == "inventory":

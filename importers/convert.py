@@ -24,6 +24,7 @@ import datetime
 import re
 from collections.abc import Iterable
 from collections.abc import Iterator
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -333,6 +334,7 @@ def inventory_entries(
     default_date: datetime.date | None = None,
     stats: Stats | None = None,
     keep_duplicates: bool = False,
+    file_ids: Mapping[str, int] | None = None,
 ) -> Iterator[data.Directive]:
     """Register rows to ``open`` directives and opening transactions (SPEC 2.2, 5).
 
@@ -347,6 +349,10 @@ def inventory_entries(
         stats: Receives counts.
         keep_duplicates: Yield the entries of rows the ledger already holds too, marked
             ``__duplicate__`` (beangulp and Fava show them greyed out).
+        file_ids: The ids of the file as ``rows.typed_rows`` collects them (it refuses
+            duplicates itself). Given, this function keeps no per-row state of its own,
+            so memory stays flat however long the file; else it tracks ids and
+            accounts itself.
     Yields:
         For each new row an ``open`` and (unless the carrying amount is zero) an opening
         transaction against ``Equity:Office:<OFFICE>:NetAssets``; at the end the opens
@@ -359,7 +365,7 @@ def inventory_entries(
     for number, row in rows:
         stats.rows += 1
         col = columns.get
-        first = seen.get(row.asset_id)
+        first = seen.get(row.asset_id) if file_ids is None else None
         if first is not None:
             ctx.problem(
                 number,
@@ -368,7 +374,8 @@ def inventory_entries(
                 row.asset_id,
             )
             continue
-        seen[row.asset_id] = number
+        if file_ids is None:
+            seen[row.asset_id] = number
         if index.offices is not None and row.office not in index.offices:
             ctx.problem(
                 number,
@@ -405,7 +412,7 @@ def inventory_entries(
                     entry.meta[DUPLICATE] = True
                     yield entry
             continue
-        account = _inventory_account(ctx, row)
+        account, derived = _inventory_account(ctx, row, file_ids)
         if not _valid_account(account):
             ctx.problem(
                 number,
@@ -417,7 +424,8 @@ def inventory_entries(
         equity = f"Equity:Office:{row.office}:NetAssets"
         if row.book_value and not ctx.need(equity, booked, number, col("date")):
             continue
-        ctx.taken.add(account)
+        if derived or file_ids is None:
+            ctx.taken.add(account)
         stats.new += 1
         for entry in _inventory_directives(ctx, row, booked, number, account):
             stats.entries += 1
@@ -438,15 +446,28 @@ def _valid_account(name: str) -> bool:
     return account_lib.is_valid(name)
 
 
-def _inventory_account(ctx: _Context, row: InventoryRow) -> str:
+def _inventory_account(
+    ctx: _Context, row: InventoryRow, file_ids: Mapping[str, int] | None
+) -> tuple[str, bool]:
+    """The row's account, and whether its leaf differs from its id.
+
+    Two ids can make one leaf (``A/1`` and ``A-1``): the later gets ``-2``. An id that is
+    its own leaf is unique in the file, so only derived leaves need remembering: one
+    clashes with an earlier plain id if that id is the leaf, with a later one because
+    the later one finds the derived account taken.
+    """
     base = f"{ASSET_ROOT[row.category]}:Office:{row.office}:{row.category}"
-    leaf = leaf_for(row.asset_id)
+    leaf = candidate = leaf_for(row.asset_id)
+    derived = leaf != row.asset_id
     account = f"{base}:{leaf}"
     suffix = 2
-    while account in ctx.taken:  # two ids that make the same leaf (A/1 and A-1)
-        account = f"{base}:{leaf}-{suffix}"
+    while account in ctx.taken or (
+        derived and file_ids is not None and candidate in file_ids
+    ):
+        candidate = f"{leaf}-{suffix}"
+        account = f"{base}:{candidate}"
         suffix += 1
-    return account
+    return account, derived
 
 
 def _inventory_directives(
@@ -523,6 +544,7 @@ def disposal_entries(
     columns: dict[str, tuple[int, str]] | None = None,
     stats: Stats | None = None,
     keep_duplicates: bool = False,
+    file_ids: Mapping[str, int] | None = None,
 ) -> Iterator[data.Directive]:
     """Disposal results to transactions in the 政府会计制度 form of SPEC section 2.3.
 
@@ -542,7 +564,7 @@ def disposal_entries(
     seen: dict[str, int] = {}
     for number, row in rows:
         stats.rows += 1
-        first = seen.get(row.asset_id)
+        first = seen.get(row.asset_id) if file_ids is None else None
         if first is not None:
             ctx.problem(
                 number,
@@ -551,7 +573,8 @@ def disposal_entries(
                 row.asset_id,
             )
             continue
-        seen[row.asset_id] = number
+        if file_ids is None:
+            seen[row.asset_id] = number
         held = index.held.get(row.asset_id)
         if held is None:
             ctx.problem(

@@ -507,6 +507,8 @@ class Table:
     kind: str = "csv"
     columns: dict[str, tuple[int, str]] = dataclasses.field(default_factory=dict)
     """Field to ``(position, header as written)``, filled when the header is read."""
+    ids: dict[str, int] = dataclasses.field(default_factory=dict)
+    """Every row's asset id (valid row or not) to its row number, filled as rows go."""
     merged: list[tuple[int, int, int, int]] = dataclasses.field(default_factory=list)
 
     def problem(
@@ -859,7 +861,7 @@ def typed_rows(table: Table, schema: Schema) -> Iterator[tuple[int, BaseModel]]:
     data_rows = 0
     header_seen = False
     model = schema.model
-    ids: dict[str, int] = {}  # every row's id, valid row or not: duplicates are refused
+    ids = table.ids  # every row's id, valid row or not: duplicates are refused
     for number, cells in table.rows:
         if not header_seen:
             if _blank(cells) or _filled(cells) == 1:

@@ -188,3 +188,30 @@ def test_beangulp_cli_comments_out_what_the_ledger_holds(tmp_path, ledger):
     assert result.exit_code == 0, result.output
     assert "open Assets:Office:XN-JY-WH:Vehicles:JY-V-0001" in result.output
     assert "; 2015-01-01 open Assets:Office:XN-JY-WH:Buildings:JY-B-0001" in result.output
+
+
+@pytest.mark.parametrize("ids", [("A-1", "A/1"), ("A/1", "A-1")])
+def test_ids_making_the_same_leaf_through_the_file(tmp_path, ids):
+    rows = [INVENTORY_HEADER]
+    for asset_id in ids:
+        rows.append(["XN-WH", asset_id, "电脑", "设备", "", "", "1", "", "", "2015-07-25"])
+    path = write_csv(tmp_path / "reg.csv", rows)
+    problems: list = []
+    table = rows_lib.open_table(path, problems)
+    typed = rows_lib.typed_rows(table, rows_lib.INVENTORY)
+    entries = list(
+        convert.inventory_entries(
+            typed, convert.LedgerIndex.empty(), problems, filename="f", file_ids=table.ids
+        )
+    )
+    assert problems == []
+    opens = {
+        e.meta["asset-id"]: e.account
+        for e in entries
+        if isinstance(e, data.Open) and "asset-id" in e.meta
+    }
+    assert sorted(opens.values()) == [
+        "Assets:Office:XN-WH:Equipment:A-1",
+        "Assets:Office:XN-WH:Equipment:A-1-2",
+    ]
+    assert opens[ids[0]] == "Assets:Office:XN-WH:Equipment:A-1"
