@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 from pathlib import Path
+from typing import Any
 
 import beangulp
 from beancount.core import data
@@ -47,7 +48,7 @@ class _Importer(beangulp.Importer):
         problems: list[rows_lib.Problem] = []
         table = rows_lib.open_table(filepath, problems)
         typed = rows_lib.typed_rows(table, rows_lib.SCHEMAS[self.kind])
-        common = {
+        common: dict[str, Any] = {
             "filename": filepath,
             "columns": table.columns,
             "file_ids": table.ids,

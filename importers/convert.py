@@ -612,7 +612,7 @@ def disposal_entries(
             if keep_duplicates:
                 carrying = -_disposed_amount(index, held.account, row.date)
                 entries = _disposal_directives(ctx, row, held, number, carrying, False)
-                for entry in entries:
+                for entry in entries or ():
                     entry.meta[DUPLICATE] = True
                     yield entry
             continue
@@ -824,7 +824,9 @@ def render(entry: data.Directive) -> str:
         width = max(len(p.account) for p in entry.postings) + 2
         lines = [head + "\n", _meta_lines(entry.meta)]
         for p in entry.postings:
-            lines.append(f"  {p.account:<{width}}{p.units.number:>16} {p.units.currency}\n")
+            units = p.units
+            assert units is not None
+            lines.append(f"  {p.account:<{width}}{units.number:>16} {units.currency}\n")
         return "".join(lines)
     from beancount.parser import printer
 

@@ -850,7 +850,7 @@ def match_header(
     return Header(positions, labels, number)
 
 
-def typed_rows(table: Table, schema: Schema) -> Iterator[tuple[int, BaseModel]]:
+def typed_rows(table: Table, schema: Schema) -> Iterator[tuple[int, Any]]:
     """Validate a table's rows against a schema.
 
     Yields:
@@ -940,11 +940,11 @@ def typed_rows(table: Table, schema: Schema) -> Iterator[tuple[int, BaseModel]]:
                 field = str(error["loc"][0]) if error["loc"] else ""
                 if field in formulas:
                     continue
-                index = header.positions.get(field)
+                at = header.positions.get(field)
                 table.problem(
                     error["msg"],
                     number,
-                    index,
+                    at,
                     header.labels.get(field),
                     raw.get(field),
                 )
