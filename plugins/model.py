@@ -142,6 +142,8 @@ def role_from_name(name: str) -> Role | None:
     """The role an account's name gives it, or None for accounts outside the scheme."""
     parts = name.split(":")
     if len(parts) < 3:
+        if name == "Equity:Transfers":  # SPEC 5: transfers to a unit without an account
+            return Role(Kind.TRANSFERS, "")
         return None
     root, group, code = parts[0], parts[1], parts[2]
     rest = parts[3] if len(parts) > 3 else None

@@ -923,3 +923,36 @@ def test_ld213_appraisal_valid_boundary(appraised, stale):
     assert v.entry.meta["lineno"] == line_of(text, '"拍卖 鄂L12345"')
     assert v.office == "XN-JY-WH"
     assert "366 days" in v.message and "2014-08-19" in v.message
+
+
+def test_transfer_to_the_bare_transfers_account_is_to_a_state_unit():
+    """SPEC 5: the importer books a transfer to `Equity:Transfers` when the recipient
+    has no account of its own; that is a transfer to a state unit."""
+    base = '''
+2015-01-01 custom "program" "HB-2015" "方案"
+  preset: "capital-2015"
+2015-01-01 custom "government" "XN-JY" "嘉鱼县人民政府"
+  level: "county"
+2015-01-01 custom "office" "XN-JY-WH" "嘉鱼县人民政府驻武汉办事处"
+  government: "XN-JY"
+  program: "HB-2015"
+2015-01-01 open Assets:Office:XN-JY-WH:Buildings:B0001 CNY
+2015-01-01 open Equity:Office:XN-JY-WH:NetAssets CNY
+2015-01-01 open Equity:Transfers CNY
+2015-01-01 open Expenses:Office:XN-JY-WH:Other CNY
+2015-01-02 * "期初"
+  Assets:Office:XN-JY-WH:Buildings:B0001  2400000.00 CNY
+  Equity:Office:XN-JY-WH:NetAssets
+2015-08-15 * "无偿划转" "房屋划转"
+  disposal: "transfer"
+  approval: "咸国资〔2015〕9号"
+  recipient: "咸宁市机关事务管理局"
+  Assets:Office:XN-JY-WH:Buildings:B0001  -2400000.00 CNY
+  {to}                                     2400000.00 CNY
+'''
+    clean = check_text(base.replace("{to}", "Equity:Transfers"), "2015-08-20")
+    assert only(clean, "LD-203") == []
+    flagged = check_text(base.replace("{to}", "Expenses:Office:XN-JY-WH:Other"), "2015-08-20")
+    found = only(flagged, "LD-203")
+    assert {v.entry.date.isoformat() for v in found} == {"2015-08-15"}
+    assert any("Expenses:Office:XN-JY-WH:Other" in v.message for v in found)
