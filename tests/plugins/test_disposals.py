@@ -928,7 +928,7 @@ def test_ld213_appraisal_valid_boundary(appraised, stale):
 def test_transfer_to_the_bare_transfers_account_is_to_a_state_unit():
     """SPEC 5: the importer books a transfer to `Equity:Transfers` when the recipient
     has no account of its own; that is a transfer to a state unit."""
-    base = '''
+    base = """
 2015-01-01 custom "program" "HB-2015" "方案"
   preset: "capital-2015"
 2015-01-01 custom "government" "XN-JY" "嘉鱼县人民政府"
@@ -949,10 +949,12 @@ def test_transfer_to_the_bare_transfers_account_is_to_a_state_unit():
   recipient: "咸宁市机关事务管理局"
   Assets:Office:XN-JY-WH:Buildings:B0001  -2400000.00 CNY
   {to}                                     2400000.00 CNY
-'''
+"""
     clean = check_text(base.replace("{to}", "Equity:Transfers"), "2015-08-20")
     assert only(clean, "LD-203") == []
-    flagged = check_text(base.replace("{to}", "Expenses:Office:XN-JY-WH:Other"), "2015-08-20")
+    flagged = check_text(
+        base.replace("{to}", "Expenses:Office:XN-JY-WH:Other"), "2015-08-20"
+    )
     found = only(flagged, "LD-203")
     assert {v.entry.date.isoformat() for v in found} == {"2015-08-15"}
     assert any("Expenses:Office:XN-JY-WH:Other" in v.message for v in found)
