@@ -346,7 +346,8 @@ class History:
     def _settle(self) -> list[datetime.date]:
         days = self._days
         if days is None:
-            days, balances = [], []
+            days: list[datetime.date] = []
+            balances: list[Decimal] = []
             running = ZERO
             for day, number in self._postings:
                 running += number

@@ -72,8 +72,9 @@ def test_violation_exits_1_and_text_names_file_line_and_code(tmp_path, capsys):
 
 def test_json_has_the_contract_fields_and_the_ledgers_sha256(tmp_path, capsys):
     ledger = write(tmp_path, staff=4)
-    code, out, _ = run(capsys, "check", str(ledger), "--as-of", "2016-06-30",
-                       "--format", "json")
+    code, out, _ = run(
+        capsys, "check", str(ledger), "--as-of", "2016-06-30", "--format", "json"
+    )
     assert code == 1
     report = json.loads(out)
     assert report["ledger"] == str(ledger)
@@ -91,8 +92,9 @@ def test_json_has_the_contract_fields_and_the_ledgers_sha256(tmp_path, capsys):
 
 def test_csv_has_a_header_and_one_row_per_violation(tmp_path, capsys):
     ledger = write(tmp_path, staff=5)
-    code, out, _ = run(capsys, "check", str(ledger), "--as-of", "2016-06-30",
-                       "--format", "csv")
+    code, out, _ = run(
+        capsys, "check", str(ledger), "--as-of", "2016-06-30", "--format", "csv"
+    )
     assert code == 1
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [r["code"] for r in rows] == ["LO-107"]
@@ -101,12 +103,30 @@ def test_csv_has_a_header_and_one_row_per_violation(tmp_path, capsys):
 
 def test_rule_filter_keeps_only_the_named_codes(tmp_path, capsys):
     ledger = write(tmp_path, staff=4)
-    code, out, _ = run(capsys, "check", str(ledger), "--as-of", "2016-06-30",
-                       "--rule", "LO-110", "--format", "json")
+    code, out, _ = run(
+        capsys,
+        "check",
+        str(ledger),
+        "--as-of",
+        "2016-06-30",
+        "--rule",
+        "LO-110",
+        "--format",
+        "json",
+    )
     assert code == 0
     assert json.loads(out)["violations"] == []
-    code, out, _ = run(capsys, "check", str(ledger), "--as-of", "2016-06-30",
-                       "--rule", "lo-107", "--format", "json")
+    code, out, _ = run(
+        capsys,
+        "check",
+        str(ledger),
+        "--as-of",
+        "2016-06-30",
+        "--rule",
+        "lo-107",
+        "--format",
+        "json",
+    )
     assert code == 1
     assert [v["code"] for v in json.loads(out)["violations"]] == ["LO-107"]
 
@@ -115,8 +135,9 @@ def test_as_of_moves_deadlines(tmp_path, capsys):
     """The 2016 audit is due 180 days after 2016-12-31: missing at 2017-07-01 only."""
     ledger = write(tmp_path)
     assert run(capsys, "check", str(ledger), "--as-of", "2017-06-29")[0] == 0
-    code, out, _ = run(capsys, "check", str(ledger), "--as-of", "2017-07-01",
-                       "--format", "json")
+    code, out, _ = run(
+        capsys, "check", str(ledger), "--as-of", "2017-07-01", "--format", "json"
+    )
     assert code == 1
     assert {v["code"] for v in json.loads(out)["violations"]} == {"LO-108"}
 
@@ -124,20 +145,24 @@ def test_as_of_moves_deadlines(tmp_path, capsys):
 def test_beancount_errors_are_listed_with_code_beancount(tmp_path, capsys):
     ledger = write(tmp_path)
     with ledger.open("a", encoding="utf-8") as handle:
-        handle.write('2016-01-01 * "no such account"\n'
-                     "  Assets:Nowhere  1.00 CNY\n  Equity:Nowhere\n")
-    code, out, _ = run(capsys, "check", str(ledger), "--as-of", "2016-06-30",
-                       "--format", "json")
+        handle.write(
+            '2016-01-01 * "no such account"\n  Assets:Nowhere  1.00 CNY\n  Equity:Nowhere\n'
+        )
+    code, out, _ = run(
+        capsys, "check", str(ledger), "--as-of", "2016-06-30", "--format", "json"
+    )
     assert code == 1
     codes = [v["code"] for v in json.loads(out)["violations"]]
     assert "BEANCOUNT" in codes
 
 
 def test_every_rule_runs_even_when_the_ledger_disables_it(tmp_path, capsys):
-    ledger = write(tmp_path, staff=4,
-                   plugin="plugin \"plugins.rules\" \"{'disable': ['LO-107']}\"")
-    code, out, _ = run(capsys, "check", str(ledger), "--as-of", "2016-06-30",
-                       "--format", "json")
+    ledger = write(
+        tmp_path, staff=4, plugin="plugin \"plugins.rules\" \"{'disable': ['LO-107']}\""
+    )
+    code, out, _ = run(
+        capsys, "check", str(ledger), "--as-of", "2016-06-30", "--format", "json"
+    )
     assert code == 1
     assert [v["code"] for v in json.loads(out)["violations"]] == ["LO-107"]
 
@@ -182,7 +207,7 @@ def load_cache(monkeypatch):
 
 def test_cached_run_from_another_day_does_not_leak(tmp_path, capsys, load_cache):
     """With the loader's cache holding the plugin's run, each --as-of is judged anew."""
-    ledger = write(tmp_path, plugin="plugin \"plugins.rules\"")
+    ledger = write(tmp_path, plugin='plugin "plugins.rules"')
 
     def check(as_of: str) -> set[str]:
         _, out, _ = run(capsys, "check", str(ledger), "--as-of", as_of, "--format", "json")

@@ -8,7 +8,6 @@ crashes reports "internal error", which is asserted absent.
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 from typing import Any
 
 from beancount.core import data
@@ -136,10 +135,35 @@ values = st.one_of(
     st.none(),
     st.text(max_size=12),
     st.sampled_from(
-        ["", " ", "XN", "XN-WH", "XN-JY-WH", "auction", "拍卖", "transfer", "sale",
-         "abolish", "merge", "retain", "prefecture", "county", "aid", "department",
-         "capital-2015", "beijing-2010", "Buildings", "Cash", "reception", "经营",
-         "2015-08-31", "2015-02-30", "1e9", "-1", "NaN"]
+        [
+            "",
+            " ",
+            "XN",
+            "XN-WH",
+            "XN-JY-WH",
+            "auction",
+            "拍卖",
+            "transfer",
+            "sale",
+            "abolish",
+            "merge",
+            "retain",
+            "prefecture",
+            "county",
+            "aid",
+            "department",
+            "capital-2015",
+            "beijing-2010",
+            "Buildings",
+            "Cash",
+            "reception",
+            "经营",
+            "2015-08-31",
+            "2015-02-30",
+            "1e9",
+            "-1",
+            "NaN",
+        ]
     ),
     st.decimals(allow_nan=False, allow_infinity=False),
     st.integers(min_value=-(10**20), max_value=10**20),
@@ -149,6 +173,7 @@ values = st.one_of(
     st.lists(st.text(max_size=4), max_size=3),
 )
 
+TRANSACTIONS = [i for i, e in enumerate(ENTRIES) if isinstance(e, data.Transaction)]
 ENTRY_KEYS: list[tuple[int, str]] = []
 for index, entry in enumerate(ENTRIES):
     for key in entry.meta or {}:
@@ -157,9 +182,28 @@ for index, entry in enumerate(ENTRIES):
 # keys the rules read that the base ledger leaves out, on every kind of entry
 EXTRA_KEYS = sorted(
     settings_lib.SETTING_KEYS
-    | {"guests", "disposal", "approval", "appraisal", "appraisal-date", "price-approval",
-       "recipient", "use", "office", "category", "into", "staff", "established", "preset",
-       "level", "parent", "kind", "government", "program", "host-province"}
+    | {
+        "guests",
+        "disposal",
+        "approval",
+        "appraisal",
+        "appraisal-date",
+        "price-approval",
+        "recipient",
+        "use",
+        "office",
+        "category",
+        "into",
+        "staff",
+        "established",
+        "preset",
+        "level",
+        "parent",
+        "kind",
+        "government",
+        "program",
+        "host-province",
+    }
 )
 
 
@@ -179,7 +223,9 @@ def test_the_base_ledger_loads_cleanly():
     changes=st.lists(
         st.tuples(
             st.integers(min_value=0, max_value=len(ENTRIES) - 1),
-            st.one_of(st.sampled_from([k for _, k in ENTRY_KEYS]), st.sampled_from(EXTRA_KEYS)),
+            st.one_of(
+                st.sampled_from([k for _, k in ENTRY_KEYS]), st.sampled_from(EXTRA_KEYS)
+            ),
             values,
         ),
         min_size=1,
@@ -206,15 +252,15 @@ def test_random_metadata_never_breaks_a_rule(changes):
 )
 def test_random_custom_arguments_never_break_a_rule(index, args):
     entries = list(ENTRIES)
-    entries[index] = entries[index]._replace(
-        values=[ValueType(a, type(a)) for a in args]
-    )
+    entries[index] = entries[index]._replace(values=[ValueType(a, type(a)) for a in args])
     assert_no_internal_error(entries)
 
 
 @settings(max_examples=150, deadline=None)
 @given(
-    index=st.sampled_from([i for i, e in enumerate(ENTRIES) if isinstance(e, data.Transaction)]),
+    index=st.sampled_from(
+        [i for i, e in enumerate(ENTRIES) if isinstance(e, data.Transaction)]
+    ),
     posting=st.integers(min_value=0, max_value=6),
     key=st.sampled_from(["use", "approval", "guests", "disposal"]),
     value=values,
