@@ -344,19 +344,19 @@ class History:
         self._days = None
 
     def _settle(self) -> list[datetime.date]:
-        days = self._days
-        if days is None:
-            days: list[datetime.date] = []
-            balances: list[Decimal] = []
-            running = ZERO
-            for day, number in self._postings:
-                running += number
-                if days and days[-1] == day:
-                    balances[-1] = running
-                else:
-                    days.append(day)
-                    balances.append(running)
-            self._days, self._balances = days, balances
+        if self._days is not None:
+            return self._days
+        days: list[datetime.date] = []
+        balances: list[Decimal] = []
+        running = ZERO
+        for day, number in self._postings:
+            running += number
+            if days and days[-1] == day:
+                balances[-1] = running
+            else:
+                days.append(day)
+                balances.append(running)
+        self._days, self._balances = days, balances
         return days
 
     @property
