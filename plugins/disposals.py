@@ -149,17 +149,6 @@ def _txn_date(txn: Txn) -> datetime.date:
     return txn.entry.date
 
 
-def _is_opening(txn: Txn, office: str) -> bool:
-    """Registers an existing holding: every other posting is the office's own Equity."""
-    for leg in txn.legs:
-        role = leg.role
-        if role is None or role.kind is not Kind.OFFICE or role.code != office:
-            return False
-        if not role.physical and role.category is not Category.EQUITY:
-            return False
-    return True
-
-
 def _held_after_dispose_by(
     books: Books, categories: frozenset[Category]
 ) -> Iterator[tuple[str, Decision, str, datetime.date, Decimal]]:
@@ -541,7 +530,7 @@ def find_acquisition_after_abolition(books: Books) -> Iterator[PolicyViolation]:
                 continue
             if txn.disposal == "transfer" and role.code in survivors:
                 continue
-            if _is_opening(txn, role.code):
+            if txn.is_opening(role.code):
                 continue
             yield violation(
                 "LD-209",

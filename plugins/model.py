@@ -302,6 +302,20 @@ class Txn:
                     first = leg.role.code
         return first
 
+    def is_opening(self, office: str) -> bool:
+        """Registers an existing holding of ``office`` rather than acquiring one.
+
+        Every leg is one of the office's own physical or Equity accounts (the inventory
+        import books opening balances against ``Equity:Office:<OFFICE>:NetAssets``).
+        """
+        for leg in self.legs:
+            role = leg.role
+            if role is None or role.kind is not Kind.OFFICE or role.code != office:
+                return False
+            if not role.physical and role.category is not Category.EQUITY:
+                return False
+        return True
+
     def proceeds(self, office: str | None = None) -> Decimal:
         """What the transaction brings into Cash and Receivables (of ``office``)."""
         return sum(

@@ -64,7 +64,6 @@ from plugins.model import Decision
 from plugins.model import Kind
 from plugins.model import Office
 from plugins.model import Program
-from plugins.model import Txn
 from plugins.rules import PolicyViolation
 from plugins.rules import violation
 
@@ -138,17 +137,6 @@ def _after(date: datetime.date, days: int) -> datetime.date:
         return date + datetime.timedelta(days=days)
     except OverflowError:
         return datetime.date.max
-
-
-def _is_opening(txn: Txn, office: str) -> bool:
-    """An opening balance: every leg but the office's physical ones is its own Equity."""
-    for leg in txn.legs:
-        role = leg.role
-        if role is None or role.kind is not Kind.OFFICE or role.code != office:
-            return False
-        if not role.physical and role.category is not Category.EQUITY:
-            return False
-    return True
 
 
 # --- LO-101 … LO-111 -----------------------------------------------------------------
@@ -495,7 +483,7 @@ def find_banned_venues(books: Books) -> Iterator[PolicyViolation]:
             program = books.program_of(role.code)
             if program is None or txn.date < program.settings.ban_from:
                 continue
-            if _is_opening(txn, role.code):
+            if txn.is_opening(role.code):
                 break
             use, unreadable = _posting_use(leg.posting)
             where = "posting"
