@@ -67,6 +67,7 @@ from plugins.model import Decision
 from plugins.model import Kind
 from plugins.model import Leg
 from plugins.model import Txn
+from plugins.model import allocate_fifo
 from plugins.rules import PolicyViolation
 from plugins.rules import violation
 
@@ -606,65 +607,28 @@ def find_proceeds_held(books: Books) -> Iterator[PolicyViolation]:
                 amount = txn.proceeds(office)
                 if amount > 0:
                     proceeds[office].append((txn, amount))
-    remittances: dict[str, list[tuple[datetime.date, Decimal]]] = defaultdict(list)
-    for office in proceeds:
-        declared = books.offices.get(office)
-        own = declared.government if declared is not None else None
-        for txn in books.txns_of(office):
-            if txn.disposal_given or txn.date > books.as_of:
-                continue
-            to_treasury = to_due = ZERO
-            for leg in txn.legs:
-                role = leg.role
-                if role is None or leg.number <= 0:
-                    continue
-                if role.kind is Kind.TREASURY:
-                    if role.code == own:
-                        to_treasury += leg.number
-                elif role.code == office and role.category is Category.DUE_TO_TREASURY:
-                    to_due += leg.number
-            paid = to_treasury or to_due
-            if paid > 0:
-                remittances[office].append((txn.date, paid))
-
     for office, items in proceeds.items():
         within = books.settings_for(office).remit_within
-        paid_in = iter(remittances.get(office, ()))
-        pending = next(paid_in, None)
-        spare = ZERO  # what is left of the current remittance
-        for txn, amount in items:
+        paid = [(r.date, r.amount) for r in books.remittances_of(office)]
+        settled = allocate_fifo([(txn.date, amount) for txn, amount in items], paid)
+        for (txn, amount), parts in zip(items, settled, strict=True):
             due = _plus(txn.date, within)
-            owed = amount
-            late = ZERO
-            last_late: datetime.date | None = None
-            while owed > 0 and pending is not None:
-                day, total = pending
-                if day < txn.date:  # paid before these proceeds existed: not for them
-                    pending, spare = next(paid_in, None), ZERO
-                    continue
-                available = total - spare
-                used = min(available, owed)
-                owed -= used
-                if day > due:
-                    late += used
-                    last_late = day
-                if used == available:
-                    pending, spare = next(paid_in, None), ZERO
-                else:
-                    spare += used
+            owed = amount - sum((part for _, part in parts), ZERO)
+            late_parts = [(day, part) for day, part in parts if day > due]
+            late = sum((part for _, part in late_parts), ZERO)
             if books.as_of <= due or (owed == ZERO and late == ZERO):
                 continue
-            parts = []
+            messages = []
             if late > 0:
-                parts.append(f"{_cny(late)} was remitted late, on {last_late}")
+                messages.append(f"{_cny(late)} was remitted late, on {late_parts[-1][0]}")
             if owed > 0:
-                parts.append(f"{_cny(owed)} is still held on {books.as_of}")
+                messages.append(f"{_cny(owed)} is still held on {books.as_of}")
             yield violation(
                 "LD-212",
                 txn.entry,
                 f"of the {_cny(amount)} proceeds of the {txn.disposal} of {txn.date} by "
                 f"{_office(books, office)}, due at the treasury by {due} "
-                f"({within} days), {' and '.join(parts)}; remit proceeds to "
+                f"({within} days), {' and '.join(messages)}; remit proceeds to "
                 f"{_government(books, office)} within {within} days",
                 office=office,
             )

@@ -17,6 +17,7 @@ import datetime
 import enum
 from collections import defaultdict
 from collections.abc import Iterable
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -399,6 +400,59 @@ class History:
         return None
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class Remittance:
+    """Money an office paid to its own government's treasury.
+
+    Attributes:
+        via: "国库" (moved into ``Assets:Treasury:<GOV>``) or "应缴财政款" (DueToTreasury
+            paid down).
+    """
+
+    office: str
+    date: datetime.date
+    amount: Decimal
+    via: str
+    txn: Txn
+
+
+def allocate_fifo(
+    owed: Sequence[tuple[datetime.date, Decimal]],
+    paid: Sequence[tuple[datetime.date, Decimal]],
+) -> list[list[tuple[datetime.date, Decimal]]]:
+    """Settle amounts owed with payments, oldest owed first.
+
+    A payment dated before an amount was owed is not for it (nor for anything later:
+    what is left of it is dropped). LD-212 and the disposal report both read
+    remittances through this one function, so they always agree.
+
+    Args:
+        owed: (date, amount) in date order.
+        paid: (date, amount) in date order.
+    Returns:
+        For each owed item, the (payment date, part of it) that settle it.
+    """
+    result: list[list[tuple[datetime.date, Decimal]]] = []
+    index, spare = 0, ZERO  # the current payment, and how much of it is used
+    for date, amount in owed:
+        parts: list[tuple[datetime.date, Decimal]] = []
+        left = amount
+        while left > 0 and index < len(paid):
+            day, total = paid[index]
+            if day < date:
+                index, spare = index + 1, ZERO
+                continue
+            used = min(total - spare, left)
+            parts.append((day, used))
+            left -= used
+            if used == total - spare:
+                index, spare = index + 1, ZERO
+            else:
+                spare += used
+        result.append(parts)
+    return result
+
+
 # --- The books -----------------------------------------------------------------------
 
 
@@ -552,6 +606,44 @@ class Books:
     def is_abolished(self, office: str, date: datetime.date) -> bool:
         decision = self.abolished_on(office)
         return decision is not None and decision.date <= date
+
+    def remittances_of(self, office: str) -> list[Remittance]:
+        """The office's remittances to its own treasury up to the as-of date, in order.
+
+        A transaction without ``disposal`` remits what it moves from the office's Cash and
+        Receivables into ``Assets:Treasury:<its government>``; failing that, what it pays
+        down on the office's DueToTreasury (SPEC 2.3).
+        """
+        declared = self.offices.get(office)
+        own = declared.government if declared is not None else None
+        result = []
+        for txn in self.txns_of(office):
+            if txn.date > self.as_of:
+                break
+            if txn.disposal_given:
+                continue
+            into_treasury = out_of_office = paid_down = ZERO
+            for leg in txn.legs:
+                role = leg.role
+                if role is None:
+                    continue
+                if role.kind is Kind.TREASURY:
+                    if role.code == own and leg.number > 0:
+                        into_treasury += leg.number
+                elif role.kind is Kind.OFFICE and role.code == office:
+                    if role.category in MONEY and leg.number < 0:
+                        out_of_office -= leg.number
+                    elif role.category is Category.DUE_TO_TREASURY and leg.number > 0:
+                        paid_down += leg.number
+            if into_treasury > 0 and out_of_office > 0:
+                result.append(
+                    Remittance(
+                        office, txn.date, min(into_treasury, out_of_office), "国库", txn
+                    )
+                )
+            elif paid_down > 0:
+                result.append(Remittance(office, txn.date, paid_down, "应缴财政款", txn))
+        return result
 
     def merge_survivors(self) -> set[str]:
         """Offices that are the ``into`` of some merge decision."""

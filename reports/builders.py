@@ -37,12 +37,12 @@ from collections.abc import Sequence
 from decimal import ROUND_HALF_UP
 from decimal import Decimal
 from typing import Any
+from typing import cast
 
 import pandas as pd
 
 from plugins import model
 from plugins.model import Category
-from plugins.model import Kind
 from plugins.rules import RULES
 from plugins.rules import PolicyViolation
 
@@ -399,70 +399,19 @@ def code_summary(codes: Iterable[str]) -> str:
     return ", ".join(f"{code}×{n}" if n > 1 else code for code, n in sorted(counts.items()))
 
 
-@dataclasses.dataclass
-class Remittance:
-    """Money an office paid to its own government's treasury."""
-
-    office: str
-    date: datetime.date
-    amount: Decimal
-    via: str  # "国库" (into Assets:Treasury) or "应缴财政款" (DueToTreasury paid down)
-    txn: model.Txn
+Remittance = model.Remittance
 
 
 def remittances(books: model.Books) -> dict[str, list[Remittance]]:
     """Every office's remittances to its own treasury up to the as-of date, in order.
 
-    A transaction without ``disposal`` remits, per office it touches, what it moves from
-    the office's Cash and Receivables into ``Assets:Treasury:<its government>``; failing
-    that, what it pays down on the office's DueToTreasury (SPEC 2.3; the reading of
-    LD-212 in docs/readings.md).
+    The model's reading (``Books.remittances_of``), which LD-212 uses too.
     """
-    result: dict[str, list[Remittance]] = defaultdict(list)
-    for txn in txns_until(books):
-        if txn.disposal_given:
-            continue
-        offices = {leg.role.code for leg in txn.office_legs() if leg.role is not None}
-        for office in sorted(offices):
-            declared = books.offices.get(office)
-            government = declared.government if declared is not None else None
-            into_treasury = sum(
-                (
-                    leg.number
-                    for leg in txn.legs
-                    if leg.role is not None
-                    and leg.role.kind is Kind.TREASURY
-                    and leg.role.code == government
-                    and leg.number > 0
-                ),
-                ZERO,
-            )
-            out_of_office = -sum(
-                (
-                    leg.number
-                    for leg in txn.office_legs(office)
-                    if leg.role is not None
-                    and leg.role.category in model.MONEY
-                    and leg.number < 0
-                ),
-                ZERO,
-            )
-            if into_treasury > 0 and out_of_office > 0:
-                amount, via = min(into_treasury, out_of_office), "国库"
-            else:
-                amount = sum(
-                    (
-                        leg.number
-                        for leg in txn.office_legs(office)
-                        if leg.role is not None
-                        and leg.role.category is Category.DUE_TO_TREASURY
-                        and leg.number > 0
-                    ),
-                    ZERO,
-                )
-                via = "应缴财政款"
-            if amount > 0:
-                result[office].append(Remittance(office, txn.date, amount, via, txn))
+    result = {}
+    for office in sorted(books.office_accounts):
+        found = books.remittances_of(office)
+        if found:
+            result[office] = found
     return result
 
 
@@ -553,24 +502,19 @@ def disposed_assets(books: model.Books) -> list[Disposed]:
 
 
 def _match_remittances(rows: list[Disposed], paid: dict[str, list[Remittance]]) -> None:
-    """Give each row with proceeds its remittances, oldest proceeds first (FIFO)."""
-    queues: dict[str, list[list[Any]]] = {
-        office: [[r.date, r.amount] for r in items] for office, items in paid.items()
-    }
+    """Give each row with proceeds its remittances, oldest proceeds first (FIFO), by the
+    same allocation LD-212 judges with."""
+    owed: dict[str, list[Disposed]] = defaultdict(list)
     for row in rows:  # rows are in date order
-        if not row.proceeds or row.proceeds <= 0:
-            continue
-        queue = queues.get(row.office, [])
-        owed = row.proceeds
-        while owed > 0 and queue:
-            date, left = queue[0]
-            take = min(owed, left)
-            row.remitted.append((date, take))
-            owed -= take
-            if take == left:
-                queue.pop(0)
-            else:
-                queue[0][1] = left - take
+        if row.proceeds and row.proceeds > 0:
+            owed[row.office].append(row)
+    for office, items in owed.items():
+        payments = [(r.date, r.amount) for r in paid.get(office, ())]
+        settled = model.allocate_fifo(
+            [(r.txn.date, r.proceeds or ZERO) for r in items], payments
+        )
+        for row, parts in zip(items, settled, strict=True):
+            row.remitted = parts
 
 
 def program_note(books: model.Books) -> str:
@@ -1072,10 +1016,15 @@ def build_progress(
         charts.append(
             BarChart(
                 "各机构资产处置进度（账面价值）",
-                tuple(r["office"] for r in with_assets),
+                tuple(str(r["office"]) for r in with_assets),
                 (
-                    Series("已处置", tuple(r["disposed_value"] for r in with_assets)),
-                    Series("剩余", tuple(r["left_value"] for r in with_assets)),
+                    Series(
+                        "已处置",
+                        tuple(cast(Decimal, r["disposed_value"]) for r in with_assets),
+                    ),
+                    Series(
+                        "剩余", tuple(cast(Decimal, r["left_value"]) for r in with_assets)
+                    ),
                 ),
                 stacked=True,
             )

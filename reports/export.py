@@ -541,13 +541,14 @@ def build_consolidated(result: dict[str, list[dict]]) -> Report:
                 tuple(str(r["locality"] or "?") for r in rows),
                 (
                     builders.Series(
-                        "已处置价值", tuple(r["disposed_value"] or 0 for r in rows)
+                        "已处置价值", tuple(Decimal(r["disposed_value"] or 0) for r in rows)
                     ),
                     builders.Series(
-                        "剩余资产价值", tuple(r["left_value"] or 0 for r in rows)
+                        "剩余资产价值", tuple(Decimal(r["left_value"] or 0) for r in rows)
                     ),
                     builders.Series(
-                        "应缴财政款余额", tuple(r["due_to_treasury"] or 0 for r in rows)
+                        "应缴财政款余额",
+                        tuple(Decimal(r["due_to_treasury"] or 0) for r in rows),
                     ),
                 ),
             )

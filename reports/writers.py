@@ -208,10 +208,10 @@ def _xlsx_table(sheet: Any, report: Report, table: Table, block: TitleBlock) -> 
         sheet.cell(row, 1, report.subtitle).font = Font(name=_FONT, size=10, italic=True)
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last)
         sheet.cell(row, 1).alignment = Alignment(horizontal="center")
-    for label, value in block:
+    for label, text in block:
         row += 1
         sheet.cell(row, 1, label).font = Font(name=_FONT, size=9, bold=True)
-        sheet.cell(row, 2, value).font = Font(name=_FONT, size=9)
+        sheet.cell(row, 2, text).font = Font(name=_FONT, size=9)
         sheet.merge_cells(start_row=row, start_column=2, end_row=row, end_column=last)
     for note in report.notes:
         row += 1
@@ -705,7 +705,7 @@ def _timeline_svg(chart: Timeline) -> str:
         )
     label = f"截至 {chart.marker.isoformat()}"
     if beyond:
-        mx = width - right + 4
+        mx: float = width - right + 4
         out.append(
             f'<path d="M{mx - 14},{top - 2} l14,8 l-14,8 z" fill="#c00"/>'
             f'<text x="{mx}" y="{height - 8}" font-size="11" text-anchor="end" '
