@@ -22,6 +22,7 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import IO
 from typing import Any
@@ -259,9 +260,7 @@ def run(
             if output is not None and output.is_file():
                 _copy_existing(output, tmp)
             tmp.write(f"\n; {name} {path.name}\n")
-            for entry in entries:
-                tmp.write("\n")
-                tmp.write(convert.render(entry))
+            _write_entries(tmp, entries)
         if progress is not None:
             progress.done()
         if problems:
@@ -292,6 +291,23 @@ def run(
     finally:
         if os.path.exists(tmp.name):
             os.unlink(tmp.name)
+
+
+BATCH = 1024
+"""Entries rendered before one write: a write per entry costs more than rendering it."""
+
+
+def _write_entries(tmp: IO[str], entries: Iterable[Any]) -> None:
+    """Each entry after a blank line, written a batch at a time."""
+    render = convert.render
+    batch: list[str] = [""]  # joined with newlines: a blank line before every entry
+    for entry in entries:
+        batch.append(render(entry))
+        if len(batch) > BATCH:
+            tmp.write("\n".join(batch))
+            batch = [""]
+    if len(batch) > 1:
+        tmp.write("\n".join(batch))
 
 
 def _temporary(output: Path | None) -> Any:
