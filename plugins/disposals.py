@@ -487,7 +487,7 @@ def find_claims_unsettled(books: Books) -> Iterator[PolicyViolation]:
             account=account,
         )
     for office in _abolished(books):
-        for txn in books.txns_of(office):
+        for txn in books.receivables_out_of(office):
             for leg in txn.legs:
                 role = leg.role
                 if (

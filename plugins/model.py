@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+import regex
 from beancount.core import account as account_lib
 from beancount.core import data
 from beancount.core.amount import Amount
@@ -33,6 +34,7 @@ from plugins.rules import violation
 from plugins.settings import Settings
 
 ZERO = Decimal(0)
+_VALID_ACCOUNT = regex.compile(account_lib.ACCOUNT_RE)
 _UNKNOWN: Any = object()
 
 
@@ -400,6 +402,22 @@ class History:
         return None
 
 
+def _index_by_office(txns: list[Txn], index: dict[str, list[Txn]]) -> dict[str, list[Txn]]:
+    """Fill ``index`` (office -> its transactions among ``txns``, in order) once."""
+    if index or not txns:
+        return index
+    for txn in txns:
+        seen = None
+        for leg in txn.legs:
+            role = leg.role
+            if role is not None and role.kind is Kind.OFFICE and role.code != seen:
+                bucket = index.setdefault(role.code, [])
+                if not bucket or bucket[-1] is not txn:
+                    bucket.append(txn)
+                seen = role.code
+    return index
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class Remittance:
     """Money an office paid to its own government's treasury.
@@ -484,6 +502,8 @@ class Books:
     receptions: list[Txn] = dataclasses.field(default_factory=list)
     treasury_txns: list[Txn] = dataclasses.field(default_factory=list)
     property_in: list[Txn] = dataclasses.field(default_factory=list)
+    remit_txns: list[Txn] = dataclasses.field(default_factory=list)
+    receivables_out: list[Txn] = dataclasses.field(default_factory=list)
     histories: dict[str, History] = dataclasses.field(default_factory=dict)
     office_accounts: dict[str, list[str]] = dataclasses.field(
         default_factory=lambda: defaultdict(list)
@@ -491,7 +511,12 @@ class Books:
     first_use: dict[str, datetime.date] = dataclasses.field(default_factory=dict)
     errors: list[PolicyViolation] = dataclasses.field(default_factory=list)
 
-    _by_office: dict[str, list[Txn]] | None = dataclasses.field(default=None, repr=False)
+    # lazy indexes by office: filled by _index_by_office on first use
+    _by_office: dict[str, list[Txn]] = dataclasses.field(default_factory=dict, repr=False)
+    _remit_index: dict[str, list[Txn]] = dataclasses.field(default_factory=dict, repr=False)
+    _receivables_index: dict[str, list[Txn]] = dataclasses.field(
+        default_factory=dict, repr=False
+    )
 
     # -- transactions --
 
@@ -500,19 +525,13 @@ class Books:
 
         The index is built on the first call, in one pass over ``txns``.
         """
-        if self._by_office is None:
-            index: dict[str, list[Txn]] = defaultdict(list)
-            for txn in self.txns:
-                seen = None
-                for leg in txn.legs:
-                    role = leg.role
-                    if role is not None and role.kind is Kind.OFFICE and role.code != seen:
-                        bucket = index[role.code]
-                        if not bucket or bucket[-1] is not txn:
-                            bucket.append(txn)
-                        seen = role.code
-            self._by_office = index
-        return self._by_office.get(office, [])
+        return _index_by_office(self.txns, self._by_office).get(office, [])
+
+    def receivables_out_of(self, office: str) -> list[Txn]:
+        """The transactions that reduce one of ``office``'s Receivables, in date order."""
+        return _index_by_office(self.receivables_out, self._receivables_index).get(
+            office, []
+        )
 
     # -- accounts --
 
@@ -617,11 +636,9 @@ class Books:
         declared = self.offices.get(office)
         own = declared.government if declared is not None else None
         result = []
-        for txn in self.txns_of(office):
+        for txn in _index_by_office(self.remit_txns, self._remit_index).get(office, ()):
             if txn.date > self.as_of:
                 break
-            if txn.disposal_given:
-                continue
             into_treasury = out_of_office = paid_down = ZERO
             for leg in txn.legs:
                 role = leg.role
@@ -1070,10 +1087,11 @@ def _read_open(books: Books, reader: _Reader, entry: data.Open) -> None:
     if role is not None and role.kind is Kind.OFFICE:
         books.office_accounts[role.code].append(name)
         books.first_use.setdefault(role.code, entry.date)
-        if not account_lib.is_valid(name):
+        if not _VALID_ACCOUNT.fullmatch(name):
             reader.bad(entry, f"{name} is not a valid account name", account=name)
     if role is not None and role.physical and meta:
-        books.assets[name] = Asset(
+        # the reader already typed every value: construct without validating again
+        books.assets[name] = Asset.model_construct(
             account=name,
             asset_id=reader.text(entry, meta, "asset-id", account=name),
             name=reader.text(entry, meta, "name", account=name),
@@ -1083,14 +1101,24 @@ def _read_open(books: Books, reader: _Reader, entry: data.Open) -> None:
         )
 
 
+# Enum members bound once: `Kind.OFFICE` is an attribute lookup through the enum's
+# metaclass, several times slower than a global, and the loop below runs per posting.
+_OFFICE = Kind.OFFICE
+_TREASURY = Kind.TREASURY
+_RECEPTION = Category.RECEPTION
+_DUE = Category.DUE_TO_TREASURY
+_RECEIVABLES = Category.RECEIVABLES
+_LAND = Category.LAND
+_BUILDINGS = Category.BUILDINGS
+
+
 def _read_transaction(books: Books, reader: _Reader, entry: data.Transaction) -> None:
     # The hot path: every transaction of the ledger comes through here once.
     roles = books.roles
     histories = books.histories
     date = entry.date
     legs: list[Leg] = []
-    touched = False
-    reception = treasury = property_in = False
+    touched = reception = treasury = property_in = paid_down = receivable_out = False
     for posting in entry.postings:
         account = posting.account
         role = roles.get(account, _UNKNOWN)
@@ -1098,26 +1126,29 @@ def _read_transaction(books: Books, reader: _Reader, entry: data.Transaction) ->
             role = books.role(account)
         units = posting.units
         number = units.number if units is not None and units.number is not None else ZERO
-        legs.append(Leg(account, role, number, posting))  # type: ignore[arg-type]
+        legs.append(Leg(account, role, number, posting))
         if role is None:
             continue
         touched = True
-        if role.kind is Kind.OFFICE:  # type: ignore[union-attr]
+        kind = role.kind
+        if kind is _OFFICE:
             history = histories.get(account)
             if history is None:
                 history = histories[account] = History()
                 if account not in books.opens:
-                    books.office_accounts[role.code].append(account)  # type: ignore[union-attr]
-                books.first_use.setdefault(role.code, date)  # type: ignore[union-attr]
-            history.add(date, number)
-            category = role.category  # type: ignore[union-attr]
-            if category is Category.RECEPTION:
+                    books.office_accounts[role.code].append(account)
+                books.first_use.setdefault(role.code, date)
+            history._postings.append((date, number))  # History.add, inlined: hot
+            category = role.category
+            if category is _RECEPTION:
                 reception = True
-            elif number > 0 and (
-                category is Category.LAND or category is Category.BUILDINGS
-            ):
+            elif category is _DUE:
+                paid_down = paid_down or number > 0
+            elif category is _RECEIVABLES:
+                receivable_out = receivable_out or number < 0
+            elif number > 0 and (category is _LAND or category is _BUILDINGS):
                 property_in = True
-        elif role.kind is Kind.TREASURY:  # type: ignore[union-attr]
+        elif kind is _TREASURY:
             treasury = True
     meta = entry.meta
     disposal_given = "disposal" in meta
@@ -1141,6 +1172,10 @@ def _read_transaction(books: Books, reader: _Reader, entry: data.Transaction) ->
         books.treasury_txns.append(txn)
     if property_in:
         books.property_in.append(txn)
+    if (treasury or paid_down) and not disposal_given:
+        books.remit_txns.append(txn)
+    if receivable_out:
+        books.receivables_out.append(txn)
     books.txns.append(txn)
 
 
