@@ -22,9 +22,9 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import re
+from collections.abc import Collection
 from collections.abc import Iterable
 from collections.abc import Iterator
-from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -342,7 +342,7 @@ def inventory_entries(
     default_date: datetime.date | None = None,
     stats: Stats | None = None,
     keep_duplicates: bool = False,
-    file_ids: Mapping[str, int] | None = None,
+    file_ids: Collection[str] | None = None,
 ) -> Iterator[data.Directive]:
     """Register rows to ``open`` directives and opening transactions (SPEC 2.2, 5).
 
@@ -455,7 +455,7 @@ def _valid_account(name: str) -> bool:
 
 
 def _inventory_account(
-    ctx: _Context, row: InventoryRow, file_ids: Mapping[str, int] | None
+    ctx: _Context, row: InventoryRow, file_ids: Collection[str] | None
 ) -> tuple[str, bool]:
     """The row's account, and whether its leaf differs from its id.
 
@@ -563,7 +563,7 @@ def disposal_entries(
     columns: dict[str, tuple[int, str]] | None = None,
     stats: Stats | None = None,
     keep_duplicates: bool = False,
-    file_ids: Mapping[str, int] | None = None,
+    file_ids: Collection[str] | None = None,
 ) -> Iterator[data.Directive]:
     """Disposal results to transactions in the 政府会计制度 form of SPEC section 2.3.
 

@@ -27,6 +27,7 @@ What is accepted, and what is refused:
 
 from __future__ import annotations
 
+import array
 import codecs
 import csv
 import dataclasses
@@ -201,8 +202,13 @@ def money(value: Any) -> Decimal:
 
 
 def optional_money(value: Any) -> Decimal | None:
-    if value.__class__ is str and _CENTS.fullmatch(value):
-        return Decimal(value)
+    if value.__class__ is str:  # the common cases first: an amount, or nothing
+        if _CENTS.fullmatch(value):
+            return Decimal(value)
+        if _PLAIN_AMOUNT.fullmatch(value):
+            return Decimal(value).quantize(CENT)
+        if not value:
+            return None
     if value is None or (isinstance(value, str) and not fold(value)):
         return None
     return money(value)
@@ -518,8 +524,15 @@ class Table:
     kind: str = "csv"
     columns: dict[str, tuple[int, str]] = dataclasses.field(default_factory=dict)
     """Field to ``(position, header as written)``, filled when the header is read."""
-    ids: dict[str, int] = dataclasses.field(default_factory=dict)
-    """Every row's asset id (valid row or not) to its row number, filled as rows go."""
+    ids: dict[str, None] = dataclasses.field(default_factory=dict)
+    """Every row's asset id (valid row or not), in file order, filled as rows go.
+
+    The one thing an import holds for each row, so kept small: a dict without values (a
+    set in insertion order, and smaller than a set); the rows are in ``id_rows``.
+    """
+    id_rows: array.array[int] = dataclasses.field(default_factory=lambda: array.array("I"))
+    """The row number of each of ``ids``, in the same order: 4 bytes a row where a dict
+    value would cost 36 (an int object and its pointer). Looked up only for a duplicate."""
     merged: list[tuple[int, int, int, int]] = dataclasses.field(default_factory=list)
 
     def problem(
@@ -537,6 +550,9 @@ class Table:
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _CHUNK = 1 << 20
+_DECODE_CHUNK = 1 << 16
+"""Bytes decoded at a time while detecting the encoding: 1 MiB blocks of GBK made a
+peak of 6 MiB (the block, its text, its GB2312 encoding), more than the rows."""
 
 
 def sniff(path: Path) -> str:
@@ -625,13 +641,15 @@ def _decode_all(path: Path, encoding: str) -> str | None:
     wide = rare = 0
     with open(path, "rb") as handle:
         while True:
-            block = handle.read(_CHUNK)
+            block = handle.read(_DECODE_CHUNK)
             final = not block
+            pending = decoder.getstate()[0]  # a character cut by the last block's end
             try:
                 decoded = decoder.decode(block, final)
             except UnicodeDecodeError as exc:
-                line += block[: max(exc.start, 0)].count(b"\n")
-                bad = block[exc.start : exc.start + 4] if block else b""
+                data = pending + block  # what exc.start counts in
+                line += data[: max(exc.start, 0)].count(b"\n")
+                bad = data[exc.start : exc.start + 4]
                 return (
                     f"line {line}: the bytes {bad!r} are neither UTF-8 nor GBK/GB18030; "
                     "save the file as CSV UTF-8 (or GBK) and import that"
@@ -972,6 +990,8 @@ def typed_rows(
     model = schema.model
     xlsx = table.kind == "xlsx"
     ids = table.ids  # every row's id, valid row or not: duplicates are refused
+    id_rows = table.id_rows
+    firsts: dict[str, int] | None = None  # id to row, built at the first duplicate
     for number, cells in table.rows:
         if not header_seen:
             if _blank(cells) or _filled(cells) == 1:
@@ -1020,9 +1040,11 @@ def typed_rows(
                 values = None
             if values is not None:
                 key = values["asset_id"]
-                first = ids.get(key)
-                if first is None:
-                    ids[key] = number
+                if key not in ids:
+                    ids[key] = None
+                    id_rows.append(number)
+                    if firsts is not None:
+                        firsts[key] = number
                     yield number, construct(values)
                     continue
         raw: dict[str, Any] = {}
@@ -1045,8 +1067,10 @@ def typed_rows(
             raw[field] = value
         key = _id_key(raw.get("asset_id"))
         if key is not None:
-            first = ids.get(key)
-            if first is not None:
+            if key in ids:
+                if firsts is None:  # a file with duplicates pays for a row number each
+                    firsts = dict(zip(ids, id_rows, strict=True))
+                first = firsts[key]
                 position = header.positions["asset_id"]
                 table.problem(
                     f"asset id {key} is also on row {first} of this file",
@@ -1057,7 +1081,10 @@ def typed_rows(
                 )
                 bad = True
             else:
-                ids[key] = number
+                ids[key] = None
+                id_rows.append(number)
+                if firsts is not None:
+                    firsts[key] = number
         try:
             row = model.model_validate(raw)
         except ValidationError as exc:

@@ -8,6 +8,7 @@ stray whitespace are accepted, not refused (the last tests).
 
 from __future__ import annotations
 
+import codecs
 import datetime
 import shutil
 from decimal import Decimal
@@ -280,3 +281,19 @@ def test_full_width_digits_and_stray_whitespace_xlsx(tmp_path):
     assert parsed.original_cost == Decimal("280000.00")
     assert parsed.book_value == Decimal("150000.50")
     assert parsed.acquired == datetime.date(2011, 5, 1)
+
+
+def test_bad_bytes_after_a_character_cut_by_a_block_end(tmp_path):
+    """The encoding is detected block by block; a character cut by a block's end is
+    carried into the next, and the problem names its line and its bytes all the same."""
+    line = b"a,b,c\n"
+    data = codecs.BOM_UTF8 + line * ((rows_lib._DECODE_CHUNK - 3) // len(line))
+    data += b"x" * (rows_lib._DECODE_CHUNK - len(data) - 2) + b"\xe8\xb5"  # 资, cut
+    data += b"A\n" + line  # and not finished: A is no continuation byte
+    path = tmp_path / "cut.csv"
+    path.write_bytes(data)
+    encoding, failure = rows_lib.detect_encoding(path)
+    assert encoding is None
+    expected = data[: rows_lib._DECODE_CHUNK].count(b"\n") + 1
+    assert failure is not None
+    assert failure.startswith(f"line {expected}: the bytes b'\\xe8\\xb5A\\n' ")
