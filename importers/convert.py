@@ -370,9 +370,11 @@ def inventory_entries(
     stats = stats if stats is not None else Stats()
     columns = {} if columns is None else columns
     seen: dict[str, int] = {}
+    col = columns.get
+    offices, held_ids, registrations = index.offices, index.held, index.registrations
+    bases: dict[str, bool] = {}  # account base to whether it is valid, per office/category
     for number, row in rows:
         stats.rows += 1
-        col = columns.get
         first = seen.get(row.asset_id) if file_ids is None else None
         if first is not None:
             ctx.problem(
@@ -384,7 +386,7 @@ def inventory_entries(
             continue
         if file_ids is None:
             seen[row.asset_id] = number
-        if index.offices is not None and row.office not in index.offices:
+        if offices is not None and row.office not in offices:
             ctx.problem(
                 number,
                 f"office {row.office} is not declared in the ledger "
@@ -393,7 +395,7 @@ def inventory_entries(
                 row.office,
             )
             continue
-        booked = row.date or default_date or index.registrations.get(row.office)
+        booked = row.date or default_date or registrations.get(row.office)
         if booked is None:
             ctx.problem(
                 number,
@@ -401,7 +403,7 @@ def inventory_entries(
                 col("date"),
             )
             continue
-        held = index.held.get(row.asset_id)
+        held = held_ids.get(row.asset_id)
         if held is not None:
             differences = _inventory_differences(row, held)
             if differences:
@@ -420,8 +422,8 @@ def inventory_entries(
                     entry.meta[DUPLICATE] = True
                     yield entry
             continue
-        account, derived = _inventory_account(ctx, row, file_ids)
-        if not _valid_account(account):
+        account, derived, valid = _inventory_account(ctx, row, file_ids, bases)
+        if not valid:
             ctx.problem(
                 number,
                 f"makes the account name {account}, which Beancount refuses",
@@ -455,18 +457,27 @@ def _valid_account(name: str) -> bool:
 
 
 def _inventory_account(
-    ctx: _Context, row: InventoryRow, file_ids: Collection[str] | None
-) -> tuple[str, bool]:
-    """The row's account, and whether its leaf differs from its id.
+    ctx: _Context,
+    row: InventoryRow,
+    file_ids: Collection[str] | None,
+    bases: dict[str, bool],
+) -> tuple[str, bool, bool]:
+    """The row's account, whether its leaf differs from its id, and whether it is valid.
 
     Two ids can make one leaf (``A/1`` and ``A-1``): the later gets ``-2``. An id that is
     its own leaf is unique in the file, so only derived leaves need remembering: one
     clashes with an earlier plain id if that id is the leaf, with a later one because
     the later one finds the derived account taken.
+
+    An id of ASCII capitals, digits and single hyphens is a valid component, with a
+    ``-2`` too; its account is then valid exactly when the base is, which ``bases``
+    remembers per office and category. Other leaves are checked whole.
     """
     base = f"{ASSET_ROOT[row.category]}:Office:{row.office}:{row.category}"
-    leaf = candidate = leaf_for(row.asset_id)
-    derived = leaf != row.asset_id
+    asset_id = row.asset_id
+    plain = _PLAIN_LEAF.fullmatch(asset_id) is not None
+    leaf = candidate = asset_id if plain else leaf_for(asset_id)
+    derived = leaf != asset_id
     account = f"{base}:{leaf}"
     suffix = 2
     while account in ctx.taken or (
@@ -475,7 +486,12 @@ def _inventory_account(
         candidate = f"{leaf}-{suffix}"
         account = f"{base}:{candidate}"
         suffix += 1
-    return account, derived
+    if not plain:
+        return account, derived, _valid_account(account)
+    valid = bases.get(base)
+    if valid is None:
+        valid = bases[base] = _valid_account(base)
+    return account, derived, valid
 
 
 def _inventory_directives(
