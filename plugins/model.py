@@ -16,6 +16,7 @@ import dataclasses
 import datetime
 import enum
 from collections import defaultdict
+from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Sequence
 from decimal import Decimal
@@ -265,24 +266,66 @@ class Leg:
     posting: data.Posting
 
 
-@dataclasses.dataclass(slots=True)
+def _number(posting: data.Posting) -> Decimal:
+    units = posting.units
+    return units.number if units is not None and units.number is not None else ZERO
+
+
 class Txn:
     """A transaction that touches an office, a treasury or a state unit, or disposes.
 
     Disposal metadata is read once, typed; what could not be read is None here (and an
-    LI-302 in ``Books.errors``).
+    LI-302 in ``Books.errors``). The legs are made on first use: most transactions of a
+    ledger are never looked at leg by leg, and making them all cost a tenth of a load.
     """
 
-    entry: data.Transaction
-    legs: list[Leg]
-    disposal: str | None = None
-    disposal_given: bool = False
-    approval: str | None = None
-    price_approval: str | None = None
-    appraisal: Decimal | None = None
-    appraisal_date: datetime.date | None = None
-    recipient: str | None = None
-    guests: int | None = None
+    __slots__ = (
+        "entry",
+        "_legs",
+        "_role",
+        "disposal",
+        "disposal_given",
+        "approval",
+        "price_approval",
+        "appraisal",
+        "appraisal_date",
+        "recipient",
+        "guests",
+        "reception",
+    )
+
+    def __init__(
+        self,
+        entry: data.Transaction,
+        role: Callable[[str], Role | None],
+        disposal_given: bool = False,
+    ) -> None:
+        self.entry = entry
+        self._legs: list[Leg] | None = None
+        self._role = role
+        self.disposal_given = disposal_given
+        self.disposal: str | None = None
+        self.approval: str | None = None
+        self.price_approval: str | None = None
+        self.appraisal: Decimal | None = None
+        self.appraisal_date: datetime.date | None = None
+        self.recipient: str | None = None
+        self.guests: int | None = None
+        self.reception: dict[str, Decimal] | None = None  # office -> Reception booked
+
+    def __repr__(self) -> str:
+        return f"Txn({self.entry.date} {self.entry.narration!r}, disposal={self.disposal})"
+
+    @property
+    def legs(self) -> list[Leg]:
+        """Every posting with its account's role, in the transaction's order."""
+        legs = self._legs
+        if legs is None:
+            role = self._role
+            legs = self._legs = [
+                Leg(p.account, role(p.account), _number(p), p) for p in self.entry.postings
+            ]
+        return legs
 
     @property
     def date(self) -> datetime.date:
@@ -511,6 +554,8 @@ class Books:
     first_use: dict[str, datetime.date] = dataclasses.field(default_factory=dict)
     errors: list[PolicyViolation] = dataclasses.field(default_factory=list)
 
+    # the transactions of offices abolished by as-of, filed while reading
+    _watched: dict[str, list[Txn]] = dataclasses.field(default_factory=dict, repr=False)
     # lazy indexes by office: filled by _index_by_office on first use
     _by_office: dict[str, list[Txn]] = dataclasses.field(default_factory=dict, repr=False)
     _remit_index: dict[str, list[Txn]] = dataclasses.field(default_factory=dict, repr=False)
@@ -525,6 +570,9 @@ class Books:
 
         The index is built on the first call, in one pass over ``txns``.
         """
+        watched = self._watched.get(office)
+        if watched is not None:
+            return watched
         return _index_by_office(self.txns, self._by_office).get(office, [])
 
     def receivables_out_of(self, office: str) -> list[Txn]:
@@ -804,7 +852,11 @@ def read(
     as_of: datetime.date | None = None,
     overrides: dict[str, Any] | None = None,
 ) -> Books:
-    """Read a ledger's entries into Books, in one pass.
+    """Read a ledger's entries into Books.
+
+    One pass sorts the entries out and reads the declarations and accounts; the
+    transactions are read after the decisions, so that those of abolished offices can
+    be filed by office as they are read.
 
     Args:
         entries: The loaded entries, sorted as Beancount sorts them.
@@ -819,10 +871,11 @@ def read(
     books = Books(as_of=as_of or datetime.date.today(), default_settings=default_settings)
     reader = _Reader(books)
     customs: list[data.Custom] = []
+    transactions: list[data.Transaction] = []
 
     for entry in entries:
         if isinstance(entry, data.Transaction):
-            _read_transaction(books, reader, entry)
+            transactions.append(entry)
         elif isinstance(entry, data.Open):
             _read_open(books, reader, entry)
         elif isinstance(entry, data.Close):
@@ -844,6 +897,9 @@ def read(
         reader_fn = _CUSTOM_READERS.get(entry.type)
         if reader_fn is not None:
             reader_fn(books, reader, entry)
+    books._watched = {code: [] for code in books.decisions if books.abolished_on(code)}
+    for entry in transactions:
+        _read_transaction(books, reader, entry)
     _check_declarations(books, reader)
     return books
 
@@ -1117,21 +1173,23 @@ def _read_transaction(books: Books, reader: _Reader, entry: data.Transaction) ->
     roles = books.roles
     histories = books.histories
     date = entry.date
-    legs: list[Leg] = []
-    touched = reception = treasury = property_in = paid_down = receivable_out = False
+    touched = treasury = property_in = paid_down = receivable_out = False
+    reception: dict[str, Decimal] | None = None
+    watched: list[str] | None = None
     for posting in entry.postings:
         account = posting.account
         role = roles.get(account, _UNKNOWN)
         if role is _UNKNOWN:
             role = books.role(account)
-        units = posting.units
-        number = units.number if units is not None and units.number is not None else ZERO
-        legs.append(Leg(account, role, number, posting))
         if role is None:
             continue
         touched = True
         kind = role.kind
         if kind is _OFFICE:
+            units = posting.units
+            number = units.number if units is not None else None
+            if number is None:  # an interpolation error left it missing
+                number = ZERO
             history = histories.get(account)
             if history is None:
                 history = histories[account] = History()
@@ -1139,9 +1197,14 @@ def _read_transaction(books: Books, reader: _Reader, entry: data.Transaction) ->
                     books.office_accounts[role.code].append(account)
                 books.first_use.setdefault(role.code, date)
             history._postings.append((date, number))  # History.add, inlined: hot
+            code = role.code
+            if code in books._watched and (watched is None or code not in watched):
+                watched = [code] if watched is None else [*watched, code]
             category = role.category
             if category is _RECEPTION:
-                reception = True
+                if reception is None:
+                    reception = {}
+                reception[code] = reception.get(code, ZERO) + number
             elif category is _DUE:
                 paid_down = paid_down or number > 0
             elif category is _RECEIVABLES:
@@ -1154,7 +1217,7 @@ def _read_transaction(books: Books, reader: _Reader, entry: data.Transaction) ->
     disposal_given = "disposal" in meta
     if not touched and not disposal_given and "guests" not in meta:
         return
-    txn = Txn(entry, legs, disposal_given=disposal_given)
+    txn = Txn(entry, books.role, disposal_given)
     if disposal_given:
         txn.disposal = reader.word(entry, meta, "disposal", METHODS)
         txn.price_approval = reader.text(entry, meta, "price-approval")
@@ -1166,8 +1229,12 @@ def _read_transaction(books: Books, reader: _Reader, entry: data.Transaction) ->
         txn.approval = reader.text(entry, meta, "approval")
     if "guests" in meta:
         txn.guests = reader.count(entry, meta, "guests")
-    if reception:
+    if reception is not None:
+        txn.reception = reception
         books.receptions.append(txn)
+    if watched is not None:
+        for code in watched:
+            books._watched[code].append(txn)
     if treasury:
         books.treasury_txns.append(txn)
     if property_in:

@@ -520,11 +520,7 @@ def find_banned_venues(books: Books) -> Iterator[PolicyViolation]:
 def find_reception_over_standard(books: Books) -> Iterator[PolicyViolation]:
     """LO-110: reception above reception-per-person × guests, or without guests."""
     for txn in books.receptions:
-        spent: dict[str, Decimal] = {}
-        for leg in txn.office_legs():
-            if leg.role is not None and leg.role.category is Category.RECEPTION:
-                spent[leg.role.code] = spent.get(leg.role.code, ZERO) + leg.number
-        for code, amount in spent.items():
+        for code, amount in (txn.reception or {}).items():
             if amount <= ZERO:
                 continue  # a refund or a correction, not reception spending
             label = _label(books, code)
