@@ -940,6 +940,30 @@ def fast_plan(
     return tuple(plan)
 
 
+def fast_converter(
+    model: type[BaseModel], positions: dict[str, int]
+) -> Callable[[list[Any]], dict[str, Any]]:
+    """The fast plan as one function of a row's cells, returning the model's values.
+
+    Generated, as ``collections.namedtuple`` and ``dataclasses`` generate theirs: one
+    dict display with a call per field, ``{"office": c0(cells[0]), ...}``, costs half a
+    microsecond a row less than a comprehension looping over the plan. The names in the
+    source are the model's field names and the positions are ints: nothing from the file.
+    """
+    namespace: dict[str, Any] = {}
+    items = []
+    for k, (field, index, convert) in enumerate(fast_plan(model, positions)):
+        assert field.isidentifier() and isinstance(index, int)
+        if convert is _absent:
+            items.append(f"{field!r}: None")
+        else:
+            namespace[f"c{k}"] = convert
+            items.append(f"{field!r}: c{k}(cells[{index}])")
+    source = f"def convert_row(cells):\n    return {{{', '.join(items)}}}\n"
+    exec(source, namespace)  # noqa: S102 - the source is built above from the model
+    return namespace["convert_row"]  # type: ignore[no-any-return]
+
+
 def constructor(
     model: type[BaseModel], fields_set: set[str]
 ) -> Callable[[dict[str, Any]], Any]:
@@ -1001,7 +1025,7 @@ def typed_rows(
             width = len(cells)
             if header is None:
                 return
-            plan = fast_plan(model, header.positions)
+            convert_row = fast_converter(model, header.positions)
             construct = constructor(model, set(header.positions))
             continue
         assert header is not None
@@ -1035,7 +1059,7 @@ def typed_rows(
             # the fast path: a row whose every cell is valid, validated without pydantic;
             # any problem sends the row down the slow path, which reports them all
             try:
-                values = {field: convert(cells[i]) for field, i, convert in plan}
+                values = convert_row(cells)
             except Exception:
                 values = None
             if values is not None:
