@@ -19,10 +19,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from reports import builders
-from reports import export as export_lib
 from reports import ledger as ledger_lib
-from reports import writers
+
+# builders, writers and export (pandas, openpyxl, pyarrow, duckdb) are imported by the
+# commands that use them: `liaison check` must not wait a second and a half for them.
 
 EXIT_OK = 0
 EXIT_UNUSABLE = 2
@@ -51,7 +51,7 @@ def register(sub: Any) -> None:
         help="write a report (xlsx, csv or html)",
         description=f"Write a report of a ledger. KIND: {kinds}.",
     )
-    report.add_argument("kind", choices=builders.KINDS, metavar="KIND")
+    report.add_argument("kind", choices=tuple(KIND_HELP), metavar="KIND")
     report.add_argument("ledger", type=Path, metavar="LEDGER")
     report.add_argument(
         "--output",
@@ -115,6 +115,8 @@ def _load(command: str, args: argparse.Namespace) -> ledger_lib.Loaded | None:
 
 def _check_output(command: str, output: Path) -> str | None:
     """The output's format, or None after printing why it is unusable."""
+    from reports import writers
+
     kind = writers.format_of(output)
     if kind is None:
         _fail(command, f"{output}: the output must end in .xlsx, .csv or .html")
@@ -126,6 +128,9 @@ def _check_output(command: str, output: Path) -> str | None:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from reports import builders
+    from reports import writers
+
     if _check_output("report", args.output) is None:
         return EXIT_UNUSABLE
     loaded = _load("report", args)
@@ -145,6 +150,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from reports import export as export_lib
+
     if args.output.exists() and not args.output.is_dir():
         return _fail("export", f"{args.output}: not a folder")
     loaded = _load("export", args)
@@ -167,6 +174,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_consolidate(args: argparse.Namespace) -> int:
+    from reports import export as export_lib
+    from reports import writers
+
     if _check_output("consolidate", args.output) is None:
         return EXIT_UNUSABLE
     try:

@@ -170,3 +170,10 @@ def test_consolidate_sums_localities_with_duckdb(sample_ledger, tmp_path):
     assert sheet.cell(labels["合计"], headers.index("已处置价值") + 1).value == 6700000
     block = [sheet.cell(r, 2).value or "" for r in range(1, head)]
     assert any("SHA-256" in v for v in block)
+
+
+def test_report_kinds_offered_are_the_builders_kinds():
+    from reports import builders
+    from reports import command
+
+    assert tuple(command.KIND_HELP) == builders.KINDS
