@@ -872,7 +872,7 @@ def _meta_lines(meta: data.Meta) -> str:
         elif cls is Amount:
             text += f"{prefix}{str(value.number)} {value.currency}\n"
         elif cls is datetime.date:
-            text += f"{prefix}{_iso(value)}\n"
+            text += f"{prefix}{_ISO_DATES.get(value) or _iso(value)}\n"
         else:
             text += f"{prefix}{_meta_value(value)}\n"
     return text
@@ -887,7 +887,8 @@ def render(entry: data.Directive) -> str:
     """
     if isinstance(entry, data.Open) and entry.booking is None:
         currencies = " " + ",".join(entry.currencies) if entry.currencies else ""
-        head = f"{_iso(entry.date)} open {entry.account}{currencies}\n"
+        date = _ISO_DATES.get(entry.date) or _iso(entry.date)
+        head = f"{date} open {entry.account}{currencies}\n"
         return head + _meta_lines(entry.meta)
     if isinstance(entry, data.Transaction) and not entry.tags and not entry.links:
         postings = entry.postings
@@ -898,7 +899,8 @@ def render(entry: data.Directive) -> str:
             if len(p.account) > width:
                 width = len(p.account)
         else:
-            head = f"{_iso(entry.date)} {entry.flag}"
+            date = _ISO_DATES.get(entry.date) or _iso(entry.date)
+            head = f"{date} {entry.flag}"
             if entry.payee is not None:
                 head += " " + _quote(entry.payee)
             text = (
