@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime
 import os
-import tempfile
+from collections.abc import Callable
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP
 from decimal import Decimal
@@ -31,6 +31,7 @@ from plugins.model import Category
 from plugins.rules import RULES
 from plugins.rules import PolicyViolation
 from reports import builders
+from reports import files
 from reports.builders import Column
 from reports.builders import Report
 from reports.builders import Table
@@ -341,6 +342,13 @@ def tables(
     }
 
 
+def _parquet_writer(table: pa.Table) -> Callable[[str], None]:
+    def fill(temp: str) -> None:
+        pq.write_table(table, temp)
+
+    return fill
+
+
 def export(tables_: dict[str, pa.Table], directory: str | os.PathLike[str]) -> list[Path]:
     """Write the tables as ``DIR/<name>.parquet`` (the folder is created if missing).
 
@@ -351,15 +359,7 @@ def export(tables_: dict[str, pa.Table], directory: str | os.PathLike[str]) -> l
     written = []
     for name in NAMES:
         path = directory / f"{name}.parquet"
-        handle, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=directory)
-        os.close(handle)
-        try:
-            pq.write_table(tables_[name], temp)
-            os.replace(temp, path)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
-        written.append(path)
+        written.append(files.write_atomic(path, _parquet_writer(tables_[name])))
     return written
 
 

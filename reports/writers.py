@@ -23,7 +23,6 @@ import html
 import io
 import math
 import os
-import tempfile
 import unicodedata
 from collections.abc import Callable
 from decimal import Decimal
@@ -38,6 +37,7 @@ from openpyxl.styles import PatternFill
 from openpyxl.styles import Side
 from openpyxl.utils import get_column_letter
 
+from reports import files
 from reports.builders import BarChart
 from reports.builders import Chart
 from reports.builders import Column
@@ -101,16 +101,7 @@ def write(report: Report, path: str | os.PathLike[str], block: TitleBlock) -> Pa
         "html": html_bytes,
     }[kind]
     content = writer(report, block)
-    directory = path.parent if str(path.parent) else Path(".")
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(content)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    return path
+    return files.write_atomic(path, lambda temp: Path(temp).write_bytes(content))
 
 
 # --- values --------------------------------------------------------------------------

@@ -177,3 +177,25 @@ def test_report_kinds_offered_are_the_builders_kinds():
     from reports import command
 
     assert tuple(command.KIND_HELP) == builders.KINDS
+
+
+def test_reports_and_exports_get_the_mode_of_any_new_file(sample_ledger, tmp_path):
+    """Written through a private temporary file, but shared like any file (umask)."""
+    import os
+
+    old = os.umask(0o022)
+    try:
+        report = tmp_path / "progress.xlsx"
+        assert (
+            cli.main(["report", "progress", str(sample_ledger), "--output", str(report)])
+            == 0
+        )
+        assert (
+            cli.main(["export", str(sample_ledger), "--output", str(tmp_path / "x")]) == 0
+        )
+    finally:
+        os.umask(old)
+    assert report.stat().st_mode & 0o777 == 0o644
+    for path in (tmp_path / "x").iterdir():
+        assert path.stat().st_mode & 0o777 == 0o644, path
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
