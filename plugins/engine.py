@@ -154,10 +154,10 @@ def run(
     if not isinstance(config, Config):
         config = Config.parse(config)
     filename = (options_map or {}).get("filename") or "<liaison>"
-    errors: list[PolicyViolation] = [
-        violation("LI-302", None, message, meta=data.new_metadata(filename, 0))
-        for message in config.errors
-    ]
+    errors: list[PolicyViolation] = []
+    if config.errors:
+        where = data.new_metadata(filename, _plugin_line(filename))
+        errors = [violation("LI-302", None, m, meta=where) for m in config.errors]
     with _no_gc():
         books = model.read(
             entries, options_map, as_of=as_of or config.as_of, overrides=config.overrides
@@ -205,6 +205,25 @@ def _find(books: model.Books, config: Config, filename: str) -> list[PolicyViola
                 )
             )
     return errors
+
+
+def _plugin_line(filename: str) -> int:
+    """The line of the ``plugin "plugins.rules"`` directive in the main file, else 0.
+
+    Beancount does not keep where a plugin line stands; a config error is worth pointing
+    at it, so the file is read once, only when there is such an error.
+    """
+    try:
+        with open(filename, encoding="utf-8", errors="replace") as handle:
+            for lineno, line in enumerate(handle, start=1):
+                if line.startswith("plugin") and PLUGIN_NAME in line:
+                    return lineno
+    except OSError:
+        pass
+    return 0
+
+
+PLUGIN_NAME = "plugins.rules"
 
 
 def _order(error: PolicyViolation) -> tuple[Any, ...]:

@@ -217,3 +217,15 @@ def test_cached_run_from_another_day_does_not_leak(tmp_path, capsys, load_cache)
     assert (tmp_path / ".main.beancount.picklecache").exists()
     assert check("2016-06-30") == set()
     assert check("2017-07-01") == {"LO-108"}
+
+
+def test_a_bad_plugin_config_is_reported_at_the_plugin_line(tmp_path, capsys):
+    ledger = write(tmp_path, plugin="plugin \"plugins.rules\" \"{'colour': 'red'}\"")
+    code, out, _ = run(
+        capsys, "check", str(ledger), "--as-of", "2016-06-30", "--format", "json"
+    )
+    assert code == 1
+    [error] = json.loads(out)["violations"]
+    assert error["code"] == "LI-302"
+    assert "unknown key 'colour'" in error["message"]
+    assert error["lineno"] == 3
