@@ -16,7 +16,6 @@ import dataclasses
 import datetime
 import enum
 from collections import defaultdict
-from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Sequence
 from decimal import Decimal
@@ -282,7 +281,7 @@ class Txn:
     __slots__ = (
         "entry",
         "_legs",
-        "_role",
+        "_roles",
         "disposal",
         "disposal_given",
         "approval",
@@ -297,12 +296,15 @@ class Txn:
     def __init__(
         self,
         entry: data.Transaction,
-        role: Callable[[str], Role | None],
+        roles: dict[str, Role | None],
         disposal_given: bool = False,
     ) -> None:
+        # The books' roles, not the books: a reference back to Books would make a cycle,
+        # and the whole reading would wait for the cyclic collector instead of being
+        # freed the moment the rules are done.
         self.entry = entry
         self._legs: list[Leg] | None = None
-        self._role = role
+        self._roles = roles
         self.disposal_given = disposal_given
         self.disposal: str | None = None
         self.approval: str | None = None
@@ -321,10 +323,14 @@ class Txn:
         """Every posting with its account's role, in the transaction's order."""
         legs = self._legs
         if legs is None:
-            role = self._role
-            legs = self._legs = [
-                Leg(p.account, role(p.account), _number(p), p) for p in self.entry.postings
-            ]
+            roles = self._roles
+            legs = self._legs = []
+            for posting in self.entry.postings:
+                account = posting.account
+                role = roles.get(account, _UNKNOWN)
+                if role is _UNKNOWN:
+                    role = roles[account] = role_from_name(account)
+                legs.append(Leg(account, role, _number(posting), posting))
         return legs
 
     @property
@@ -1217,7 +1223,7 @@ def _read_transaction(books: Books, reader: _Reader, entry: data.Transaction) ->
     disposal_given = "disposal" in meta
     if not touched and not disposal_given and "guests" not in meta:
         return
-    txn = Txn(entry, books.role, disposal_given)
+    txn = Txn(entry, roles, disposal_given)
     if disposal_given:
         txn.disposal = reader.word(entry, meta, "disposal", METHODS)
         txn.price_approval = reader.text(entry, meta, "price-approval")
