@@ -182,7 +182,11 @@ def role_from_name(name: str) -> Role | None:
 
 
 class _Declared(BaseModel):
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+    """A declaration, typed. The reader has already checked and typed every value, so
+    these are made with ``model_construct`` and their validators are never built: that
+    keeps them off the start-up of every bean-check and Fava reload."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True, defer_build=True)
 
     date: datetime.date
     entry: Any
@@ -242,7 +246,7 @@ class Registration(_Declared):
 class Asset(BaseModel):
     """An asset held one per account: the metadata on its ``open``."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     account: str
     asset_id: str | None = None
@@ -934,7 +938,7 @@ def _read_program(
         if key in overrides:
             continue  # reported once, against the plugin config, by the engine
         reader.bad(entry, f"program {code}: {message}; the preset's value is used")
-    books.programs[code] = Program(
+    books.programs[code] = Program.model_construct(
         date=entry.date,
         entry=entry,
         code=code,
@@ -953,7 +957,7 @@ def _read_government(books: Books, reader: _Reader, entry: data.Custom) -> None:
         return
     name = values[1] if len(values) > 1 and isinstance(values[1], str) else code
     level = reader.word(entry, entry.meta, "level", settings_lib.LEVELS)
-    books.governments[code] = Government(
+    books.governments[code] = Government.model_construct(
         date=entry.date,
         entry=entry,
         code=code,
@@ -973,7 +977,7 @@ def _read_office(books: Books, reader: _Reader, entry: data.Custom) -> None:
     name = values[1] if len(values) > 1 and isinstance(values[1], str) else code
     meta = entry.meta
     kind = reader.word(entry, meta, "kind", settings_lib.KINDS, office=code)
-    books.offices[code] = Office(
+    books.offices[code] = Office.model_construct(
         date=entry.date,
         entry=entry,
         code=code,
@@ -1030,7 +1034,7 @@ def _read_decision(books: Books, reader: _Reader, entry: data.Custom) -> None:
         )
         into = None
     books.decisions[office].append(
-        Decision(
+        Decision.model_construct(
             date=entry.date,
             entry=entry,
             office=office,
@@ -1060,7 +1064,7 @@ def _read_audit(books: Books, reader: _Reader, entry: data.Custom) -> None:
         )
         return
     books.audits[office].append(
-        Audit(
+        Audit.model_construct(
             date=entry.date,
             entry=entry,
             office=office,
@@ -1086,7 +1090,7 @@ def _read_window(books: Books, reader: _Reader, entry: data.Custom) -> None:
             office=office,
         )
     books.windows.append(
-        Window(
+        Window.model_construct(
             date=entry.date,
             entry=entry,
             office=office,
@@ -1101,7 +1105,7 @@ def _read_registration(books: Books, reader: _Reader, entry: data.Custom) -> Non
     if office is None:
         return
     books.registrations[office].append(
-        Registration(
+        Registration.model_construct(
             date=entry.date,
             entry=entry,
             office=office,
