@@ -73,6 +73,19 @@ PHYSICAL = frozenset(
 MONEY = frozenset({Category.CASH, Category.RECEIVABLES})
 """Where the proceeds of an auction or sale arrive."""
 
+BALANCED = (
+    PHYSICAL
+    | MONEY
+    | {
+        Category.PAYABLES,
+        Category.DUE_TO_TREASURY,
+        Category.OTHER_ASSET,
+        Category.OTHER_LIABILITY,
+    }
+)
+"""The office accounts whose balances the rules and reports ask for (Assets, Liabilities):
+the only ones whose history is kept."""
+
 _ASSET_CATEGORIES = {c.value: c for c in (*PHYSICAL, *MONEY)}
 _LIABILITY_CATEGORIES = {
     "Payables": Category.PAYABLES,
@@ -135,10 +148,13 @@ class Role:
     kind: Kind
     code: str
     category: Category | None = None
+    # worked out once: an enum member's hash is Python code, and these are asked often
+    physical: bool = dataclasses.field(init=False, compare=False, repr=False)
+    balanced: bool = dataclasses.field(init=False, compare=False, repr=False)
 
-    @property
-    def physical(self) -> bool:
-        return self.category in PHYSICAL
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "physical", self.category in PHYSICAL)
+        object.__setattr__(self, "balanced", self.category in BALANCED)
 
 
 def role_from_name(name: str) -> Role | None:
@@ -1182,6 +1198,7 @@ def _read_transaction(books: Books, reader: _Reader, entry: data.Transaction) ->
     # The hot path: every transaction of the ledger comes through here once.
     roles = books.roles
     histories = books.histories
+    watched_offices = books._watched
     date = entry.date
     touched = treasury = property_in = paid_down = receivable_out = False
     reception: dict[str, Decimal] | None = None
@@ -1196,10 +1213,19 @@ def _read_transaction(books: Books, reader: _Reader, entry: data.Transaction) ->
         touched = True
         kind = role.kind
         if kind is _OFFICE:
-            units = posting.units
-            number = units.number if units is not None else None
-            if number is None:  # an interpolation error left it missing
-                number = ZERO
+            code = role.code
+            if code in watched_offices and (watched is None or code not in watched):
+                watched = [code] if watched is None else [*watched, code]
+            category = role.category
+            if category is _RECEPTION:
+                number = _number(posting)
+                if reception is None:
+                    reception = {}
+                reception[code] = reception.get(code, ZERO) + number
+                continue
+            if not role.balanced:
+                continue
+            number = _number(posting)
             history = histories.get(account)
             if history is None:
                 history = histories[account] = History()
@@ -1207,15 +1233,7 @@ def _read_transaction(books: Books, reader: _Reader, entry: data.Transaction) ->
                     books.office_accounts[role.code].append(account)
                 books.first_use.setdefault(role.code, date)
             history._postings.append((date, number))  # History.add, inlined: hot
-            code = role.code
-            if code in books._watched and (watched is None or code not in watched):
-                watched = [code] if watched is None else [*watched, code]
-            category = role.category
-            if category is _RECEPTION:
-                if reception is None:
-                    reception = {}
-                reception[code] = reception.get(code, ZERO) + number
-            elif category is _DUE:
+            if category is _DUE:
                 paid_down = paid_down or number > 0
             elif category is _RECEIVABLES:
                 receivable_out = receivable_out or number < 0
