@@ -12,11 +12,12 @@ copies that differ only in the line ``plugin "plugins.rules" ...``, then times, 
 - ``liaison``: ``liaison check`` on the copy without the plugin line (the auditor's
   command: load + every rule + the report).
 
-It prints the seconds and the ratios rules/plain (target <= 1.10) and 2S/S (target
-<= 2.2). On a shared machine a whole process's wall time swings by tenths of a second,
-so it also loads both copies alternately inside one process (after the imports) and
-prints that ratio: the cost of the rules themselves, without start-up and noise. Every run must exit 0: a generated ledger that fails its own checks is a bug,
-and the script stops rather than time it.
+It prints the seconds and the ratios rules/plain (target <= 1.10) and 2S/S (target <=
+2.2). On a shared machine a whole process's wall time swings by tenths of a second, so
+it also loads both copies alternately inside one process (after the imports) and prints
+that ratio: the cost of the rules themselves, without start-up and noise. Every run must
+exit 0: a generated ledger that fails its own checks is a bug, and the script stops
+rather than time it.
 """
 
 from __future__ import annotations
