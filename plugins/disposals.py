@@ -366,47 +366,44 @@ def find_proceeds_unremitted(books: Books) -> Iterator[PolicyViolation]:
             office=office,
             account=account,
         )
-    for office in _abolished(books):
-        declared = books.offices.get(office)
-        own = declared.government if declared is not None else None
-        if own is None:
-            continue
-        for txn in books.txns_of(office):  # only abolished offices' are visited
-            paid = [
-                leg
-                for leg in txn.legs
-                if leg.role is not None
-                and leg.role.kind is Kind.TREASURY
-                and leg.number > 0
-                and leg.role.code != own
-            ]
-            if not paid:
-                continue  # the common case, kept cheap
-            pays = any(
-                leg.role is not None
-                and leg.role.kind is Kind.OFFICE
-                and leg.role.code == office
+    abolished = _abolished(books)
+    for txn in books.treasury_txns:
+        paid = [
+            leg
+            for leg in txn.legs
+            if leg.role is not None and leg.role.kind is Kind.TREASURY and leg.number > 0
+        ]
+        if not paid:
+            continue  # the common case, kept cheap
+        payers = set()
+        for leg in txn.legs:
+            role = leg.role
+            if (
+                role is not None
+                and role.code in abolished
                 and (
-                    (leg.role.category is Category.CASH and leg.number < 0)
-                    or (leg.role.category is Category.DUE_TO_TREASURY and leg.number > 0)
+                    (role.category is Category.CASH and leg.number < 0)
+                    or (role.category is Category.DUE_TO_TREASURY and leg.number > 0)
                 )
-                for leg in txn.legs
-            )
-            if not pays:
+            ):
+                payers.add(role.code)
+        for office in sorted(payers):
+            own = books.offices[office].government if office in books.offices else None
+            if own is None:
                 continue
             for leg in paid:
-                other = leg.role.code if leg.role is not None else "?"
-                yield violation(
-                    "LD-206",
-                    txn.entry,
-                    f"on {txn.date} {_office(books, office)} paid {_cny(leg.number)} "
-                    f"into {leg.account}, the treasury of {other}, "
-                    f"not of its own dispatcher {own}; recover it and remit to "
-                    f"Assets:Treasury:{own}",
-                    office=office,
-                    account=leg.account,
-                    meta=leg.posting.meta,
-                )
+                role = leg.role
+                if role is not None and role.code != own:
+                    yield violation(
+                        "LD-206",
+                        txn.entry,
+                        f"on {txn.date} {_office(books, office)} paid {_cny(leg.number)} "
+                        f"into {leg.account}, the treasury of {role.code}, not of its own "
+                        f"dispatcher {own}; recover it and remit to Assets:Treasury:{own}",
+                        office=office,
+                        account=leg.account,
+                        meta=leg.posting.meta,
+                    )
 
 
 def _government(books: Books, office: str) -> str:
