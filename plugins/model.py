@@ -418,15 +418,18 @@ class History:
     worked out on the first question, for the few accounts the rules ask about.
     """
 
-    __slots__ = ("_postings", "_days", "_balances")
+    __slots__ = ("_dates", "_numbers", "_days", "_balances")
 
     def __init__(self) -> None:
-        self._postings: list[tuple[datetime.date, Decimal]] = []
+        # two flat lists, not a list of pairs: a pair is one more object per posting
+        self._dates: list[datetime.date] = []
+        self._numbers: list[Decimal] = []
         self._days: list[datetime.date] | None = None
         self._balances: list[Decimal] = []
 
     def add(self, date: datetime.date, number: Decimal) -> None:
-        self._postings.append((date, number))
+        self._dates.append(date)
+        self._numbers.append(number)
         self._days = None
 
     def _settle(self) -> list[datetime.date]:
@@ -435,7 +438,7 @@ class History:
         days: list[datetime.date] = []
         balances: list[Decimal] = []
         running = ZERO
-        for day, number in self._postings:
+        for day, number in zip(self._dates, self._numbers, strict=True):
             running += number
             if days and days[-1] == day:
                 balances[-1] = running
@@ -566,7 +569,11 @@ class Books:
     closes: dict[str, data.Close] = dataclasses.field(default_factory=dict)
     roles: dict[str, Role | None] = dataclasses.field(default_factory=dict)
     assets: dict[str, Asset] = dataclasses.field(default_factory=dict)
-    txns: list[Txn] = dataclasses.field(default_factory=list)
+    _transactions: list[data.Transaction] = dataclasses.field(
+        default_factory=list, repr=False
+    )
+    _made: dict[int, Txn] = dataclasses.field(default_factory=dict, repr=False)
+    _txns: list[Txn] | None = dataclasses.field(default=None, repr=False)
     disposals: list[Txn] = dataclasses.field(default_factory=list)
     receptions: list[Txn] = dataclasses.field(default_factory=list)
     treasury_txns: list[Txn] = dataclasses.field(default_factory=list)
@@ -590,6 +597,28 @@ class Books:
     )
 
     # -- transactions --
+
+    @property
+    def txns(self) -> list[Txn]:
+        """Every transaction that touches an office, a treasury or a state unit, or that
+        carries ``disposal`` or ``guests``, in date order.
+
+        Reading makes a Txn only for what some rule looks at (the lists below, and the
+        transactions of abolished offices); the rest are made here, on first use, for
+        the reports. Their unreadable metadata is not reported again.
+        """
+        if self._txns is None:
+            quiet = _Reader(Books(as_of=self.as_of, default_settings=self.default_settings))
+            made = self._made
+            result = []
+            for entry in self._transactions:
+                txn = made.get(id(entry))
+                if txn is None:
+                    txn = _make_txn(self, quiet, entry)
+                if txn is not None:
+                    result.append(txn)
+            self._txns = result
+        return self._txns
 
     def txns_of(self, office: str) -> list[Txn]:
         """The transactions touching ``office``'s accounts, in date order.
@@ -924,6 +953,7 @@ def read(
         if reader_fn is not None:
             reader_fn(books, reader, entry)
     books._watched = {code: [] for code in books.decisions if books.abolished_on(code)}
+    books._transactions = transactions
     for entry in transactions:
         _read_transaction(books, reader, entry)
     _check_declarations(books, reader)
@@ -1200,7 +1230,7 @@ def _read_transaction(books: Books, reader: _Reader, entry: data.Transaction) ->
     histories = books.histories
     watched_offices = books._watched
     date = entry.date
-    touched = treasury = property_in = paid_down = receivable_out = False
+    treasury = property_in = paid_down = receivable_out = False
     reception: dict[str, Decimal] | None = None
     watched: list[str] | None = None
     for posting in entry.postings:
@@ -1210,7 +1240,6 @@ def _read_transaction(books: Books, reader: _Reader, entry: data.Transaction) ->
             role = books.role(account)
         if role is None:
             continue
-        touched = True
         kind = role.kind
         if kind is _OFFICE:
             code = role.code
@@ -1232,7 +1261,8 @@ def _read_transaction(books: Books, reader: _Reader, entry: data.Transaction) ->
                 if account not in books.opens:
                     books.office_accounts[role.code].append(account)
                 books.first_use.setdefault(role.code, date)
-            history._postings.append((date, number))  # History.add, inlined: hot
+            history._dates.append(date)  # History.add, inlined: hot
+            history._numbers.append(number)
             if category is _DUE:
                 paid_down = paid_down or number > 0
             elif category is _RECEIVABLES:
@@ -1242,21 +1272,23 @@ def _read_transaction(books: Books, reader: _Reader, entry: data.Transaction) ->
         elif kind is _TREASURY:
             treasury = True
     meta = entry.meta
-    disposal_given = "disposal" in meta
-    if not touched and not disposal_given and "guests" not in meta:
+    if not (
+        treasury
+        or property_in
+        or paid_down
+        or receivable_out
+        or reception is not None
+        or watched is not None
+        or "disposal" in meta
+        or "guests" in meta
+    ):
+        return  # no rule looks at it: Books.txns makes it if a report asks
+    txn = _make_txn(books, reader, entry)
+    if txn is None:
         return
-    txn = Txn(entry, roles, disposal_given)
-    if disposal_given:
-        txn.disposal = reader.word(entry, meta, "disposal", METHODS)
-        txn.price_approval = reader.text(entry, meta, "price-approval")
-        txn.appraisal = reader.money(entry, meta, "appraisal")
-        txn.appraisal_date = reader.date(entry, meta, "appraisal-date")
-        txn.recipient = reader.text(entry, meta, "recipient")
+    books._made[id(entry)] = txn
+    if txn.disposal_given:
         books.disposals.append(txn)
-    if "approval" in meta:
-        txn.approval = reader.text(entry, meta, "approval")
-    if "guests" in meta:
-        txn.guests = reader.count(entry, meta, "guests")
     if reception is not None:
         txn.reception = reception
         books.receptions.append(txn)
@@ -1267,11 +1299,39 @@ def _read_transaction(books: Books, reader: _Reader, entry: data.Transaction) ->
         books.treasury_txns.append(txn)
     if property_in:
         books.property_in.append(txn)
-    if (treasury or paid_down) and not disposal_given:
+    if (treasury or paid_down) and not txn.disposal_given:
         books.remit_txns.append(txn)
     if receivable_out:
         books.receivables_out.append(txn)
-    books.txns.append(txn)
+
+
+def _make_txn(books: Books, reader: _Reader, entry: data.Transaction) -> Txn | None:
+    """The Txn of a transaction with its metadata read, or None if it is of no interest."""
+    meta = entry.meta
+    disposal_given = "disposal" in meta
+    if not disposal_given and "guests" not in meta:
+        roles = books.roles
+        for posting in entry.postings:
+            account = posting.account
+            role = roles.get(account, _UNKNOWN)
+            if role is _UNKNOWN:
+                role = books.role(account)
+            if role is not None:
+                break
+        else:
+            return None
+    txn = Txn(entry, books.roles, disposal_given)
+    if disposal_given:
+        txn.disposal = reader.word(entry, meta, "disposal", METHODS)
+        txn.price_approval = reader.text(entry, meta, "price-approval")
+        txn.appraisal = reader.money(entry, meta, "appraisal")
+        txn.appraisal_date = reader.date(entry, meta, "appraisal-date")
+        txn.recipient = reader.text(entry, meta, "recipient")
+    if "approval" in meta:
+        txn.approval = reader.text(entry, meta, "approval")
+    if "guests" in meta:
+        txn.guests = reader.count(entry, meta, "guests")
+    return txn
 
 
 def _check_declarations(books: Books, reader: _Reader) -> None:
