@@ -80,6 +80,11 @@ class Rule:
     def family(self) -> str:
         return self.code[:2]
 
+    @property
+    def zh(self) -> str:
+        """The rule's name in Chinese, for the accountants who read the errors."""
+        return ZH[self.code]
+
 
 class PolicyViolation(NamedTuple):
     """A violation of a liaison-office rule, at the entry that causes it."""
@@ -417,6 +422,36 @@ _CATALOGUE = (
 
 RULES: dict[str, Rule] = {rule.code: rule for rule in _CATALOGUE}
 
+ZH: dict[str, str] = {
+    "LO-101": "应撤销机构未撤销",
+    "LO-102": "保留未经批准",
+    "LO-103": "应整合未整合",
+    "LO-104": "违规新设机构",
+    "LO-105": "向撤销机构拨款",
+    "LO-106": "未与经营实体脱钩",
+    "LO-107": "工作窗口超编",
+    "LO-108": "未按年度审计",
+    "LO-109": "违规购建经营接待场所",
+    "LO-110": "超标准接待",
+    "LO-111": "未核实登记",
+    "LD-201": "处置方式不合规",
+    "LD-202": "低于评估价处置",
+    "LD-203": "划转不规范",
+    "LD-204": "处置未经批准",
+    "LD-205": "资产逾期未处置",
+    "LD-206": "资金未上缴国库",
+    "LD-207": "挪用资金",
+    "LD-208": "债权债务未清理",
+    "LD-209": "撤销后购置资产",
+    "LD-210": "账户未关闭",
+    "LD-211": "处置收入计入收入",
+    "LD-212": "处置收入滞留",
+    "LD-213": "评估已过有效期",
+    "LI-301": "机构或政府未声明",
+    "LI-302": "元数据无法读取",
+}
+"""Each rule's Chinese name; messages read ``[LD-202 below-appraisal] 低于评估价处置：…``"""
+
 
 def violation(
     code: str,
@@ -444,7 +479,7 @@ def violation(
     if not source or "filename" not in source:
         source = data.new_metadata("<liaison>", 0)
     return PolicyViolation(
-        source, f"[{code} {rule.name}] {message}", entry, code, office, account
+        source, f"[{code} {rule.name}] {rule.zh}：{message}", entry, code, office, account
     )
 
 

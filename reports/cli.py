@@ -150,7 +150,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_explain(args: argparse.Namespace) -> int:
     if not args.code:
         for each in RULES.values():
-            print(f"{each.code}  {each.name:<28} {each.title}")
+            print(f"{each.code}  {each.name:<28} {each.zh}  {each.title}")
         return EXIT_OK
     rule = RULES.get(args.code.strip().upper())
     if rule is None:
@@ -159,7 +159,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_UNUSABLE
-    print(f"{rule.code} {rule.name}  ({rule.clause})")
+    print(f"{rule.code} {rule.name} {rule.zh}  ({rule.clause})")
     print(f"  {rule.title}\n")
     for paragraph in rule.explanation.split("\n"):
         print(

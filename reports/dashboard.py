@@ -579,7 +579,7 @@ def group_violations(
         groups.append(
             RuleGroup(
                 code=code,
-                name=rule.name if rule else "",
+                name=f"{rule.zh}（{rule.name}）" if rule else "",
                 clause=rule.clause if rule else "",
                 title=rule.title if rule else "",
                 explanation=rule.explanation if rule else "",

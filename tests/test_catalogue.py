@@ -43,6 +43,12 @@ def test_every_rule_is_explained_and_documented_in_the_plugin_docstring():
         assert f"{rule.code} {rule.name}" in doc
         for part in ("What:", "Why:", "Fix:"):
             assert part in rule.explanation, (rule.code, part)
+        assert rule.zh and not rule.zh.isascii(), rule.code
+
+
+def test_messages_carry_the_code_the_name_and_the_chinese_name():
+    error = rules.violation("LD-202", None, "below")
+    assert error.message == "[LD-202 below-appraisal] 低于评估价处置：below"
 
 
 def test_every_rule_has_a_finder_or_is_raised_by_the_model():

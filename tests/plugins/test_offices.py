@@ -120,7 +120,7 @@ def test_lo101_county_office_without_decision(as_of, flagged):
     assert v.office == "XN-JY-WH"
     assert where(v) == ("office", D(2015, 1, 1))
     assert v.message.startswith(
-        "[LO-101 office-must-abolish] XN-JY-WH 嘉鱼县人民政府驻武汉办事处"
+        "[LO-101 office-must-abolish] 应撤销机构未撤销：XN-JY-WH 嘉鱼县人民政府驻武汉办事处"
     )
     assert "2015-07-31" in v.message
 
