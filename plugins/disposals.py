@@ -67,6 +67,7 @@ from plugins.model import Decision
 from plugins.model import Kind
 from plugins.model import Leg
 from plugins.model import Txn
+from plugins.model import add_days
 from plugins.model import allocate_fifo
 from plugins.rules import PolicyViolation
 from plugins.rules import violation
@@ -176,14 +177,6 @@ def _still(books: Books, account: str, deadline: datetime.date) -> str:
         return f"it was cleared late, on {cleared}"
     left = books.balance(account, books.as_of)
     return f"on {books.as_of} it still carries {_cny(abs(left))}"
-
-
-def _plus(day: datetime.date, days: int) -> datetime.date:
-    """``day`` + ``days``, the last representable date where that overflows."""
-    try:
-        return day + datetime.timedelta(days=days)
-    except OverflowError:  # a grace of millions of days means "never"
-        return datetime.date.max
 
 
 def _at_open(books: Books, account: str, office: str) -> object:
@@ -550,7 +543,7 @@ def find_accounts_not_closed(books: Books) -> Iterator[PolicyViolation]:
     """LD-210: an abolished office's Assets or Liabilities accounts stay open too long."""
     for office, decision in _abolished(books).items():
         settings = books.settings_for(office)
-        limit = _plus(settings.dispose_by, settings.close_grace)
+        limit = add_days(settings.dispose_by, settings.close_grace)
         if books.as_of <= limit:
             continue
         for account in books.accounts_of(office):
@@ -612,7 +605,7 @@ def find_proceeds_held(books: Books) -> Iterator[PolicyViolation]:
         paid = [(r.date, r.amount) for r in books.remittances_of(office)]
         settled = allocate_fifo([(txn.date, amount) for txn, amount in items], paid)
         for (txn, amount), parts in zip(items, settled, strict=True):
-            due = _plus(txn.date, within)
+            due = add_days(txn.date, within)
             owed = amount - sum((part for _, part in parts), ZERO)
             late_parts = [(day, part) for day, part in parts if day > due]
             late = sum((part for _, part in late_parts), ZERO)

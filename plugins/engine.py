@@ -16,6 +16,7 @@ import traceback
 from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Iterator
+from collections.abc import Mapping
 from typing import Any
 
 from beancount.core import data
@@ -29,6 +30,9 @@ from plugins.rules import violation
 log = logging.getLogger(__name__)
 
 Finder = Callable[[model.Books], Iterable[PolicyViolation]]
+
+PLUGIN_NAME = "plugins.rules"
+"""The module a ledger's ``plugin`` line names to turn every rule on."""
 
 CONFIG_KEYS = frozenset({"disable", "only", "as-of"}) | settings_lib.SETTING_KEYS
 
@@ -223,12 +227,18 @@ def _plugin_line(filename: str) -> int:
     return 0
 
 
-PLUGIN_NAME = "plugins.rules"
-
-
 def _order(error: PolicyViolation) -> tuple[Any, ...]:
     entry_date = getattr(error.entry, "date", None) or datetime.date.min
     return (entry_date, error.code, error.source.get("lineno") or 0, error.message)
+
+
+def plugin_config(options_map: Mapping[str, Any]) -> str | None:
+    """The config string of the ledger's last ``plugin "plugins.rules"`` line, if any."""
+    text = None
+    for name, config in options_map.get("plugin") or ():
+        if name == PLUGIN_NAME:
+            text = config
+    return text
 
 
 def run_plugin(

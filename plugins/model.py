@@ -285,6 +285,15 @@ class Leg:
     posting: data.Posting
 
 
+def add_days(date: datetime.date, days: int) -> datetime.date:
+    """``date`` plus ``days``; a grace beyond the calendar never runs out (the last
+    representable date)."""
+    try:
+        return date + datetime.timedelta(days=days)
+    except OverflowError:  # a grace of millions of days means "never"
+        return datetime.date.max
+
+
 def _number(posting: data.Posting) -> Decimal:
     units = posting.units
     return units.number if units is not None and units.number is not None else ZERO

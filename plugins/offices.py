@@ -64,6 +64,7 @@ from plugins.model import Decision
 from plugins.model import Kind
 from plugins.model import Office
 from plugins.model import Program
+from plugins.model import add_days
 from plugins.rules import PolicyViolation
 from plugins.rules import violation
 
@@ -129,14 +130,6 @@ def _order(office: Office) -> tuple[datetime.date, int]:
     meta = getattr(office.entry, "meta", None) or {}
     lineno = meta.get("lineno")
     return office.date, lineno if isinstance(lineno, int) else 0
-
-
-def _after(date: datetime.date, days: int) -> datetime.date:
-    """``date`` plus ``days``; a grace beyond the calendar never runs out."""
-    try:
-        return date + datetime.timedelta(days=days)
-    except OverflowError:
-        return datetime.date.max
 
 
 # --- LO-101 … LO-111 -----------------------------------------------------------------
@@ -445,7 +438,7 @@ def find_missing_audits(books: Books) -> Iterator[PolicyViolation]:
         audited = {a.year for a in books.audits.get(code, ()) if a.date <= books.as_of}
         year = first_year
         while year < books.as_of.year:
-            due = _after(datetime.date(year, 12, 31), settings.audit_grace)
+            due = add_days(datetime.date(year, 12, 31), settings.audit_grace)
             if due >= books.as_of:
                 break
             if year not in audited:

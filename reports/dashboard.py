@@ -63,7 +63,6 @@ from plugins import model
 from plugins.rules import RULES
 from plugins.rules import PolicyViolation
 from reports import builders
-from reports.ledger import PLUGIN
 
 ZERO = Decimal(0)
 
@@ -270,15 +269,6 @@ class Page:
         )
 
 
-def plugin_config_text(options: Mapping[str, Any]) -> str | None:
-    """The config string of the ledger's last ``plugin "plugins.rules"`` line."""
-    text = None
-    for name, config in options.get("plugin") or ():
-        if name == PLUGIN:
-            text = config or ""
-    return text
-
-
 def build_page(
     entries: Sequence[Any],
     options: Mapping[str, Any],
@@ -294,7 +284,7 @@ def build_page(
         as_of: The as-of date asked for, overriding the ledger's config.
         beancount_errors: How many of the load's errors are not rule violations.
     """
-    config = engine.Config.parse(plugin_config_text(options))
+    config = engine.Config.parse(engine.plugin_config(options))
     books, violations = engine.run(list(entries), dict(options), config, as_of=as_of)
     if as_of is not None:
         source = "request"

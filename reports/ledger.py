@@ -21,8 +21,6 @@ from plugins import engine
 from plugins import model
 from plugins.rules import PolicyViolation
 
-PLUGIN = "plugins.rules"
-
 
 class LedgerUnreadable(Exception):
     """The ledger file cannot be read at all (missing, a folder, not text)."""
@@ -67,11 +65,7 @@ def ledger_config(options: dict[str, Any]) -> engine.Config:
     Its settings and as-of date are kept; ``disable`` and ``only`` are dropped, because
     the command line runs every rule.
     """
-    text = None
-    for name, config in options.get("plugin") or ():
-        if name == PLUGIN:
-            text = config
-    parsed = engine.Config.parse(text)
+    parsed = engine.Config.parse(engine.plugin_config(options))
     parsed.disabled = set()
     parsed.only = None
     return parsed
