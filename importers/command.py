@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import io
 import os
 import shutil
 import sys
@@ -26,6 +27,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import IO
 from typing import Any
+from typing import cast
 
 from importers import convert
 from importers import rows as rows_lib
@@ -231,25 +233,8 @@ def run(
         print(f"{name}: {output}: not a file", file=stderr)
         return EXIT_BAD_INPUT
 
-    schema = rows_lib.SCHEMAS[kind]
     problems: list[rows_lib.Problem] = []
     progress = progress_for(path, stderr)
-    table = rows_lib.open_table(path, problems, progress, str(path))
-    typed = rows_lib.typed_rows(table, schema)
-    stats = convert.Stats()
-    common: dict[str, Any] = {
-        "filename": str(path),
-        "columns": table.columns,
-        "file_ids": table.ids,
-        "stats": stats,
-    }
-    if kind == "inventory":
-        entries = convert.inventory_entries(
-            typed, index, problems, default_date=default_date, **common
-        )
-    else:
-        entries = convert.disposal_entries(typed, index, problems, **common)
-
     try:
         tmp = _temporary(output)
     except OSError as exc:
@@ -260,7 +245,15 @@ def run(
             if output is not None and output.is_file():
                 _copy_existing(output, tmp)
             tmp.write(f"\n; {name} {path.name}\n")
-            _write_entries(tmp, entries)
+            stats = convert_file(
+                tmp,
+                kind,
+                path,
+                index,
+                problems,
+                default_date=default_date,
+                progress=progress,
+            )
         if progress is not None:
             progress.done()
         if problems:
@@ -291,6 +284,78 @@ def run(
     finally:
         if os.path.exists(tmp.name):
             os.unlink(tmp.name)
+
+
+COLUMNAR_FROM = 1 << 16
+"""CSV registers at least this large are tried on the columnar path; smaller ones are
+quick on the exact path, and Arrow costs its import."""
+
+
+def columnar_suits(path: Path) -> bool:
+    """Whether to try the columnar path: a CSV file (by content and name) of some size."""
+    try:
+        large = path.is_file() and path.stat().st_size >= COLUMNAR_FROM
+    except OSError:
+        return False
+    return (
+        large
+        and path.suffix.lower() not in (".xlsx", ".xlsm")
+        and rows_lib.sniff(path) == "text"
+    )
+
+
+def convert_file(
+    out: io.TextIOWrapper,
+    kind: str,
+    path: Path,
+    index: convert.LedgerIndex,
+    problems: list[rows_lib.Problem],
+    *,
+    default_date: datetime.date | None = None,
+    progress: Progress | None = None,
+) -> convert.Stats:
+    """Write an import file's new entries to ``out``; problems go to ``problems``.
+
+    A large CSV register is tried on the columnar path first (``importers.columnar``);
+    when it declines, what it wrote is cut off and the exact path runs from the start.
+    ``out`` is a text file with a seekable ``buffer``, which the columnar path writes.
+    """
+    stats = convert.Stats()
+    if kind == "inventory" and columnar_suits(path):
+        from importers import columnar  # deferred: Arrow is for large CSV files only
+
+        out.flush()
+        raw = cast(IO[bytes], out.buffer)
+        start = raw.tell()
+        if columnar.import_inventory(
+            path,
+            index,
+            raw,
+            stats=stats,
+            default_date=default_date,
+            progress=progress,
+            label=str(path),
+        ):
+            return stats
+        raw.seek(start)
+        raw.truncate()
+        stats = convert.Stats()
+    table = rows_lib.open_table(path, problems, progress, str(path))
+    typed = rows_lib.typed_rows(table, rows_lib.SCHEMAS[kind])
+    common: dict[str, Any] = {
+        "filename": str(path),
+        "columns": table.columns,
+        "file_ids": table.ids,
+        "stats": stats,
+    }
+    if kind == "inventory":
+        entries = convert.inventory_entries(
+            typed, index, problems, default_date=default_date, **common
+        )
+    else:
+        entries = convert.disposal_entries(typed, index, problems, **common)
+    _write_entries(out, entries)
+    return stats
 
 
 BATCH = 1024
