@@ -608,6 +608,8 @@ def import_inventory(
         result = _import(path, index, out, default_date, progress, label)
     except (Decline, pa.ArrowException, UnicodeDecodeError):
         return False
+    except OSError:
+        raise  # reading the file or writing the output: the caller reports it
     except Exception as exc:  # a fault here must not cost the import: the exact path
         message = f"{label}: the columnar path failed ({exc!r}); the exact path runs"
         warnings.warn(message, stacklevel=2)

@@ -455,3 +455,15 @@ def test_a_fault_of_the_columnar_path_falls_back(tmp_path, monkeypatch):
     assert (tmp_path / "out.beancount").read_bytes() == _exact(path, _index(tmp_path), DAY)[
         0
     ]
+
+
+def test_progress_is_reported_a_block_at_a_time(tmp_path, monkeypatch):
+    monkeypatch.setattr(columnar, "BLOCK", 4096)
+    path = _write(tmp_path / "p.csv", _plain(400))
+    seen: list[float] = []
+    out = io.BytesIO()
+    stats = convert.Stats()
+    assert columnar.import_inventory(
+        path, _index(tmp_path), out, stats=stats, default_date=DAY, progress=seen.append
+    )
+    assert len(seen) >= 5 and seen == sorted(seen) and 0 < seen[0] < seen[-1] <= 1
