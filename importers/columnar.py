@@ -36,6 +36,7 @@ import datetime
 import io
 import warnings
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import IO
 from typing import Any
@@ -208,6 +209,7 @@ def _strings(values: Any) -> pa.Array:
 
 
 _NULL = pa.scalar(None, pa.string())
+_SPACES = pa.array([" " * k for k in range(128)], pa.string())
 _YEARS = (1900, 2100)  # rows.date's plausible years
 
 
@@ -230,6 +232,7 @@ class _Ledger:
             pc.match_substring_regex(self.offices, CODE)
         )
         self.held = _strings(index.held) if index.held else None
+        self.held_values = _Held(self.held.to_pylist(), index.held) if self.held else None
         self.opens = _strings(index.opens) if index.opens else None
         registrations = sorted(index.registrations.items())
         self.registered = pa.array([o for o, _ in registrations], pa.string())
@@ -270,16 +273,32 @@ class _Block:
     rare: int = 0
 
 
+_FEW = 16
+"""Distinct values a column may have in a sample to be decoded value by value."""
+
+
 def _decoded(column: Any) -> tuple[Any, int, int]:
     """A column of GB18030 bytes as text, and its counts (``_gb18030``).
 
-    Decoded whole: the values end to end, each followed by a newline (which no value
-    holds), decoded and split again.
+    A column of few distinct values (categories, uses) has those decoded and taken by
+    index; any other is decoded whole: the values end to end, each followed by a
+    newline (which no value holds), decoded and split again.
     """
     n = len(column)
     data = bytes(_bytes(column))
     if data.isascii():
         return column.cast(pa.string()), 0, 0
+    if n >= _FEW * 16 and len(pc.unique(column.slice(0, _FEW * 4))) <= _FEW:
+        counted = pc.value_counts(column)
+        if len(counted) * 16 <= n:
+            distinct, counts = counted.field("values"), counted.field("counts")
+            texts, wide, rare = [], 0, 0
+            for value, count in zip(distinct.to_pylist(), counts.to_pylist(), strict=True):
+                text, more, rarer = _gb18030(value)
+                texts.append(text)
+                wide, rare = wide + more * count, rare + rarer * count
+            at = pc.index_in(column, value_set=distinct)
+            return pc.take(pa.array(texts, pa.string()), at), wide, rare
     newline = pa.scalar(b"\n", pa.binary())
     lines = bytes(
         _bytes(pc.binary_join_element_wise(column, newline, pa.scalar(b"", pa.binary())))
@@ -393,11 +412,22 @@ def _convert(ledger: _Ledger, data: bytes, first_row: int, backslash: bool) -> _
     ids = asset_id
     skipped = 0
     numbers = None
-    if ledger.held is not None:
+    if ledger.held is not None and ledger.held_values is not None:
         held = pc.is_in(asset_id, value_set=ledger.held)
         skipped = pc.sum(held).as_py() or 0
         if skipped:
-            _check_held(ledger, batch.filter(held))
+            at = pc.index_in(pc.filter(asset_id, held), value_set=ledger.held)
+            fields = {
+                "office": office,
+                "category": pc.take(ledger.categories, found),
+                "name": name,
+                "book_value": value,
+                **optional,
+            }
+            if ledger.held_values.differ(
+                at, {k: pc.filter(c, held) for k, c in fields.items()}
+            ):
+                raise Decline("a row the ledger holds with other values")
             keep = pc.invert(held)
             office, asset_id, name, value, found, booked = (
                 pc.filter(c, keep) for c in (office, asset_id, name, value, found, booked)
@@ -496,7 +526,10 @@ def _convert(ledger: _Ledger, data: bytes, first_row: int, backslash: bool) -> _
         short = pc.max_element_wise(
             pc.subtract(16, pc.cast(pc.binary_length(amount), pa.int32())), 0
         )
-        return pc.binary_repeat(" ", pc.add(pc.subtract(width, length), short))
+        spaces = pc.add(pc.subtract(width, length), short)
+        if pc.max(spaces).as_py() < len(_SPACES):  # a take costs less than a repeat
+            return pc.take(_SPACES, spaces)
+        return pc.binary_repeat(" ", spaces)
 
     parts += [
         pc.take(
@@ -524,15 +557,63 @@ def _convert(ledger: _Ledger, data: bytes, first_row: int, backslash: bool) -> _
     return _Block(_bytes(text), ids, n, new, skipped, entries, needed, wide, rare)
 
 
-def _check_held(ledger: _Ledger, rows: pa.Table) -> None:
-    """Rows the ledger holds are skipped when identical; any other declines."""
-    convert_row = rows_lib.fast_converter(rows_lib.InventoryRow, ledger.positions)
-    construct = rows_lib.constructor(rows_lib.InventoryRow, set(ledger.positions))
-    names = rows.column_names
-    for cells in rows.to_pylist():
-        row = construct(convert_row([cells[k] for k in names]))
-        if convert._inventory_differences(row, ledger.index.held[row.asset_id]):
-            raise Decline(f"asset id {row.asset_id} differs from the ledger")
+def _cents(number: Decimal | None) -> str | None:
+    """A held amount as a row's amount is written (``str`` of it in fen), if it is one."""
+    if number is None:
+        return None
+    rounded = number.quantize(rows_lib.CENT)
+    return str(rounded) if rounded == number else str(number)  # else it never matches
+
+
+class _Held:
+    """What the ledger holds under each id, as Arrow columns in ``_Ledger.held``'s order.
+
+    ``convert._inventory_differences``, a column at a time: a held row is skipped only
+    when every value is what the ledger holds (None where it holds none).
+    """
+
+    def __init__(self, ids: list[str], held: dict[str, convert.Held]) -> None:
+        items = [held[i] for i in ids]
+        self.columns = {
+            "office": pa.array([h.office for h in items], pa.string()),
+            "category": pa.array([h.category for h in items], pa.string()),
+            "name": pa.array([h.name for h in items], pa.string()),
+            "acquired": pa.array(
+                [h.acquired.isoformat() if h.acquired else None for h in items],
+                pa.string(),
+            ),
+            "original_cost": pa.array(
+                [_cents(h.original_cost) for h in items], pa.string()
+            ),
+            "appraisal": pa.array([_cents(h.appraisal) for h in items], pa.string()),
+            "use": pa.array([h.use for h in items], pa.string()),
+        }
+        # the opening as a row's book value reads it (a debt's opening is negative)
+        self.book_value = pa.array(
+            [
+                None
+                if h.opening is None
+                else _cents(-h.opening if h.category == "Payables" else h.opening)
+                for h in items
+            ],
+            pa.string(),
+        )
+
+    def differ(self, at: Any, row: dict[str, Any]) -> bool:
+        """Whether any held row (``at``: its place among the held) differs."""
+        same = []
+        for field, theirs in self.columns.items():
+            mine = row.get(field)
+            if mine is None:
+                mine = pa.nulls(len(at), pa.string())
+            theirs = pc.take(theirs, at)
+            both_null = pc.and_(pc.is_null(mine), pc.is_null(theirs))
+            same.append(
+                pc.fill_null(pc.or_kleene(pc.equal(mine, theirs), both_null), False)
+            )
+        opening = pc.take(self.book_value, at)  # compared only where the ledger has one
+        same.append(pc.fill_null(pc.equal(row["book_value"], opening), True))
+        return not all(_all(s) for s in same)
 
 
 def _needed(
@@ -665,14 +746,30 @@ def _import(
         raise Decline("a header without data rows")
     if wide and rare * 4 > wide:
         raise Decline("mostly rare characters: another encoding?")
-    every = pa.chunked_array(ids, pa.string())
-    if pc.count_distinct(every).as_py() != len(every):
-        raise Decline("an asset id twice in the file")
+    if not _ascending(ids):  # else each id is larger than the one before: no repeat
+        every = pa.chunked_array(ids, pa.string())
+        if pc.count_distinct(every).as_py() != len(every):
+            raise Decline("an asset id twice in the file")
     ctx = convert._Context(label, index, [])
     ctx.needed = {a: (d, r, None) for a, (d, r) in needed.items()}
     tail = ["\n" + convert.render(entry) for entry in ctx.opens()]
     out.write("".join(tail).encode("utf-8"))
     return rows, new, skipped, entries + len(tail)
+
+
+def _ascending(ids: list[Any]) -> bool:
+    """Whether the ids, block after block, only ever increase (registers are often
+    numbered in order): then none repeats, and no hash table is needed to know it."""
+    last = None
+    for block in ids:
+        if len(block) == 0:
+            continue
+        if last is not None and not pc.greater(block[0], last).as_py():
+            return False
+        if len(block) > 1 and not _all(pc.greater(block[1:], block[:-1])):
+            return False
+        last = block[len(block) - 1]
+    return True
 
 
 def _with_first(first: bytes, blocks: Any) -> Any:

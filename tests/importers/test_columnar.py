@@ -16,6 +16,7 @@ import io
 import random
 import sys
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -255,6 +256,56 @@ DECLINED = {
 }
 
 
+HELD_LEDGER = """
+2015-01-01 open Liabilities:Office:XN-WH:Payables:WH-P-1 CNY
+  asset-id: "WH-P-1"
+  name: "欠物业费"
+  use: "物业"
+2015-01-01 open Equity:Office:XN-WH:NetAssets CNY
+2015-01-01 * "期初" "欠物业费"
+  asset-id: "WH-P-1"
+  Liabilities:Office:XN-WH:Payables:WH-P-1   -8000.00 CNY
+  Equity:Office:XN-WH:NetAssets
+"""
+HELD_ROWS = [
+    ["XN-JY-WH", "JY-B-0001", "办公楼", "房屋", "2001-03-01", "3000000", "2400000.00"]
+    + ["", "", "2015-07-25"],
+    ["XN-WH", "WH-P-1", "欠物业费", "债务", "", "", "8000", "", "物业", ""],
+]
+HELD_CHANGES = [
+    (0, 0, "XN-WH"),
+    (0, 2, "办公楼二"),
+    (0, 3, "土地"),
+    (0, 4, "2001-03-02"),
+    (0, 4, ""),
+    (0, 5, "3000000.01"),
+    (0, 5, ""),
+    (0, 7, "1.00"),
+    (0, 8, "办公"),
+    (1, 6, "8000.01"),
+    (1, 8, ""),
+    (1, 3, "债权"),
+]
+
+
+def test_rows_the_ledger_holds_identically_are_skipped(tmp_path):
+    index = _index(tmp_path, HELD_LEDGER)
+    path = _write(tmp_path / "held.csv", [*HELD_ROWS, *_plain(3)])
+    taken, _ = _compare(path, index)
+    assert taken
+    assert _columnar(path, index, DAY)[2].skipped == 2
+
+
+@pytest.mark.parametrize("row, column, value", HELD_CHANGES)
+def test_rows_the_ledger_holds_otherwise_decline(tmp_path, row, column, value):
+    index = _index(tmp_path, HELD_LEDGER)
+    rows = [list(r) for r in HELD_ROWS] + _plain(3)
+    rows[row][column] = value
+    taken, problems = _compare(_write(tmp_path / "held.csv", rows), index)
+    assert not taken
+    assert any("already in the ledger" in p for p in problems), problems
+
+
 @pytest.mark.parametrize("case", sorted(DECLINED))
 def test_declines_what_the_exact_path_handles(tmp_path, case):
     path = _write(tmp_path / "case.csv", DECLINED[case])
@@ -467,3 +518,37 @@ def test_progress_is_reported_a_block_at_a_time(tmp_path, monkeypatch):
         path, _index(tmp_path), out, stats=stats, default_date=DAY, progress=seen.append
     )
     assert len(seen) >= 5 and seen == sorted(seen) and 0 < seen[0] < seen[-1] <= 1
+
+
+def test_ascending_ids_need_no_hash_table():
+    def blocks(*groups: list[str]) -> list[Any]:
+        return [pa.array(g, pa.string()) for g in groups]
+
+    assert columnar._ascending(blocks(["A-1", "A-2"], [], ["A-3"]))
+    assert not columnar._ascending(blocks(["A-1", "A-2"], ["A-2", "A-3"]))  # a boundary
+    assert not columnar._ascending(blocks(["A-1", "A-1"]))
+    assert not columnar._ascending(blocks(["A-2", "A-1"]))
+
+
+@pytest.mark.parametrize("at", [1, 17, 39])
+def test_an_id_repeated_right_after_itself_declines(tmp_path, monkeypatch, at):
+    monkeypatch.setattr(columnar, "BLOCK", 600)
+    rows = _plain(40)
+    rows[at][1] = rows[at - 1][1]
+    taken, problems = _compare(_write(tmp_path / "again.csv", rows), _index(tmp_path))
+    assert not taken and any("also on row" in p for p in problems)
+
+
+@pytest.mark.parametrize("use, taken", [("堃", False), ("办公", True)])
+def test_rare_characters_are_counted_as_the_exact_path_counts(tmp_path, use, taken):
+    """A GBK file whose Chinese is mostly outside GB2312 is refused by the exact path
+    (another encoding?); the columnar path, decoding few distinct values one by one,
+    counts each as often as it occurs, and declines it too."""
+    rows = [
+        ["XN-WH", f"W-{i:04d}", "Name", "Vehicles", "", "", "1.00", "", use, ""]
+        for i in range(400)
+    ]
+    path = _write(tmp_path / "rare.csv", rows, "gb18030")
+    ok, problems = _compare(path, _index(tmp_path))
+    assert ok is taken
+    assert bool(problems) is not taken
