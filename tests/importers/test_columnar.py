@@ -29,6 +29,7 @@ from importers import rows as rows_lib
 from tests.importers.conftest import INVENTORY_HEADER
 from tests.importers.conftest import LEDGER
 from tests.importers.conftest import csv_bytes
+from tests.importers.conftest import load_together
 from tests.importers.conftest import run_cli
 
 DAY = datetime.date(2015, 7, 25)
@@ -552,3 +553,42 @@ def test_rare_characters_are_counted_as_the_exact_path_counts(tmp_path, use, tak
     ok, problems = _compare(path, _index(tmp_path))
     assert ok is taken
     assert bool(problems) is not taken
+
+
+def test_the_cli_takes_a_large_plain_register_on_the_columnar_path(
+    tmp_path, capsys, monkeypatch
+):
+    """Not only equal when taken: a large plain register is taken, through the CLI."""
+    taken: list[bool] = []
+    real = columnar.import_inventory
+
+    def spy(*args: Any, **kwargs: Any) -> bool:
+        taken.append(real(*args, **kwargs))
+        return taken[-1]
+
+    monkeypatch.setattr(columnar, "import_inventory", spy)
+    ledger = tmp_path / "main.beancount"
+    ledger.write_text(LEDGER, encoding="utf-8")
+    rows = [_row(random.Random(i), i, 0) for i in range(2000)]
+    path = _write(tmp_path / "large.csv", rows, "gbk")
+    assert path.stat().st_size >= command.COLUMNAR_FROM
+    output = tmp_path / "assets.beancount"
+    code, _, err = run_cli(
+        capsys,
+        "import",
+        "inventory",
+        path,
+        "--ledger",
+        ledger,
+        "--output",
+        output,
+        "--date",
+        "2015-07-25",
+    )
+    assert code == 0, err
+    assert taken == [True]
+    assert "2000 row(s); 2000 new" in err
+    assert output.read_text(encoding="utf-8").count(" open Assets:") >= 1500
+    entries, errors = load_together(ledger, output)
+    assert errors == []
+    assert sum(1 for e in entries if "asset-id" in getattr(e, "meta", {})) >= 2000
