@@ -77,18 +77,16 @@ class Config:
             try:
                 raw = ast.literal_eval(text)
             except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError) as exc:
-                config.errors.append(f"plugin config is not a Python literal: {exc}")
+                config.errors.append(f"插件配置不是合法的 Python 字面量：{exc}")
                 return config
         if not isinstance(raw, dict):
-            config.errors.append(
-                f"plugin config should be a dict, got {type(raw).__name__}"
-            )
+            config.errors.append(f"插件配置应为字典（dict），实际为 {type(raw).__name__}")
             return config
         for key, value in raw.items():
             if key not in CONFIG_KEYS:
                 config.errors.append(
-                    f"plugin config: unknown key {key!r}; known keys: "
-                    f"{', '.join(sorted(CONFIG_KEYS))}"
+                    f"插件配置中有未知的键 {key!r}，已忽略；可用的键："
+                    f"{'、'.join(sorted(CONFIG_KEYS))}"
                 )
             elif key in ("disable", "only"):
                 codes = config._codes(key, value)
@@ -103,7 +101,7 @@ class Config:
         if config.overrides:
             _, problems = settings_lib.build(settings_lib.DEFAULT_PRESET, config.overrides)
             for bad_key, message in problems:
-                config.errors.append(f"plugin config: {message}")
+                config.errors.append(f"插件配置中 {message}；已忽略该设置")
                 config.overrides.pop(bad_key, None)
         return config
 
@@ -111,14 +109,14 @@ class Config:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list | tuple | set):
-            self.errors.append(f"plugin config: {key!r} should be a list of rule codes")
+            self.errors.append(f"插件配置中的 {key!r} 应为规则代码的列表，如 ['LO-110']")
             return set()
         codes = set()
         for code in value:
             if code in RULES:
                 codes.add(code)
             else:
-                self.errors.append(f"plugin config: {key!r} names unknown rule {code!r}")
+                self.errors.append(f"插件配置中 {key!r} 列出的规则 {code!r} 不存在，已忽略")
         return codes
 
     def _date(self, value: Any) -> datetime.date | None:
@@ -130,7 +128,7 @@ class Config:
             except ValueError:
                 pass
         self.errors.append(
-            f"plugin config: 'as-of' should be a date like '2016-12-31', got {value!r}"
+            f"插件配置中的 'as-of' 应为日期，如 '2016-12-31'，实际为 {value!r}"
         )
         return None
 
@@ -203,8 +201,8 @@ def _find(books: model.Books, config: Config, filename: str) -> list[PolicyViola
                 violation(
                     "LI-302",
                     None,
-                    f"rule {code} could not judge this ledger (internal error, please "
-                    f"report it): {traceback.format_exc(limit=1).strip().splitlines()[-1]}",
+                    f"规则 {code} 无法判定本账本（内部错误，请报告）："
+                    f"{traceback.format_exc(limit=1).strip().splitlines()[-1]}",
                     meta=data.new_metadata(filename, 0),
                 )
             )
@@ -254,8 +252,8 @@ def run_plugin(
             violation(
                 "LI-302",
                 None,
-                "the liaison rules could not read this ledger (internal error, please "
-                f"report it): {traceback.format_exc(limit=1).strip().splitlines()[-1]}",
+                "驻外机构规则无法读取本账本（内部错误，请报告）："
+                f"{traceback.format_exc(limit=1).strip().splitlines()[-1]}",
                 meta=data.new_metadata(filename, 0),
             )
         ]

@@ -30,6 +30,7 @@ from pydantic import ConfigDict
 
 from plugins import settings as settings_lib
 from plugins.rules import PolicyViolation
+from plugins.rules import shown
 from plugins.rules import violation
 from plugins.settings import Settings
 
@@ -827,7 +828,7 @@ class _Reader:
         if isinstance(value, str):
             value = value.strip()
             return value or None
-        self.bad(entry, f"`{key}:` should be text in quotes, got {value!r}", **where)
+        self.bad(entry, f"`{key}:` 应为带引号的文本，实际为 {shown(value)}", **where)
         return None
 
     def date(
@@ -843,9 +844,7 @@ class _Reader:
                 return datetime.date.fromisoformat(value.strip())
             except ValueError:
                 pass
-        self.bad(
-            entry, f"`{key}:` should be a date like 2015-08-31, got {value!r}", **where
-        )
+        self.bad(entry, f"`{key}:` 应为日期，如 2015-08-31，实际为 {shown(value)}", **where)
         return None
 
     def money(
@@ -864,7 +863,7 @@ class _Reader:
             return value
         self.bad(
             entry,
-            f"`{key}:` should be an amount like 120000.00 CNY, got {value!r}",
+            f"`{key}:` 应为人民币金额，如 120000.00 CNY，实际为 {shown(value)}",
             **where,
         )
         return None
@@ -879,7 +878,7 @@ class _Reader:
             return int(value)
         if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
             return value
-        self.bad(entry, f"`{key}:` should be a whole number, got {value!r}", **where)
+        self.bad(entry, f"`{key}:` 应为非负整数，实际为 {shown(value)}", **where)
         return None
 
     def word(
@@ -893,7 +892,13 @@ class _Reader:
         choices = sorted(
             set(vocabulary.values() if isinstance(vocabulary, dict) else vocabulary)
         )
-        self.bad(entry, f"`{key}:` {text!r} is not one of {', '.join(choices)}", **where)
+        chinese = [word for word in vocabulary if not word.isascii()]
+        also = f"（也可写{'、'.join(chinese)}）" if chinese else ""
+        self.bad(
+            entry,
+            f"`{key}:` 的值 {text!r} 无法识别，应为 {'、'.join(choices)} 之一{also}",
+            **where,
+        )
         return None
 
 
@@ -975,7 +980,7 @@ def _read_program(
     values = _custom_strings(entry)
     code = _code(values[0]) if values else None
     if code is None:
-        reader.bad(entry, '`custom "program"` needs a code, e.g. "HB-2015"')
+        reader.bad(entry, '`custom "program"` 缺少方案代码，例如 "HB-2015"')
         return
     title = values[1] if len(values) > 1 and isinstance(values[1], str) else code
     preset = reader.word(entry, entry.meta, "preset", tuple(settings_lib.PRESETS))
@@ -983,8 +988,8 @@ def _read_program(
         if "preset" not in entry.meta:
             reader.bad(
                 entry,
-                f'program {code} has no `preset:` ("beijing-2010" or '
-                f'"capital-2015"); judged by {settings_lib.DEFAULT_PRESET}',
+                f'方案 {code} 没有 `preset:`（"beijing-2010" 或 "capital-2015"），'
+                f"暂按 {settings_lib.DEFAULT_PRESET} 判定",
             )
         preset = settings_lib.DEFAULT_PRESET
     own = {k: v for k, v in entry.meta.items() if k in settings_lib.SETTING_KEYS}
@@ -992,7 +997,7 @@ def _read_program(
     for key, message in problems:
         if key in overrides:
             continue  # reported once, against the plugin config, by the engine
-        reader.bad(entry, f"program {code}: {message}; the preset's value is used")
+        reader.bad(entry, f"方案 {code} 中 {message}；已改用预设值")
     books.programs[code] = Program.model_construct(
         date=entry.date,
         entry=entry,
@@ -1008,7 +1013,7 @@ def _read_government(books: Books, reader: _Reader, entry: data.Custom) -> None:
     values = _custom_strings(entry)
     code = _code(values[0]) if values else None
     if code is None:
-        reader.bad(entry, '`custom "government"` needs a code, e.g. "XN"')
+        reader.bad(entry, '`custom "government"` 缺少政府代码，例如 "XN"')
         return
     name = values[1] if len(values) > 1 and isinstance(values[1], str) else code
     level = reader.word(entry, entry.meta, "level", settings_lib.LEVELS)
@@ -1027,7 +1032,7 @@ def _read_office(books: Books, reader: _Reader, entry: data.Custom) -> None:
     values = _custom_strings(entry)
     code = _code(values[0]) if values else None
     if code is None:
-        reader.bad(entry, '`custom "office"` needs a code, e.g. "XN-WH"')
+        reader.bad(entry, '`custom "office"` 缺少机构代码，例如 "XN-WH"')
         return
     name = values[1] if len(values) > 1 and isinstance(values[1], str) else code
     meta = entry.meta
@@ -1049,13 +1054,13 @@ def _office_arg(books: Books, reader: _Reader, entry: data.Custom) -> str | None
     values = _custom_strings(entry)
     code = _code(values[0]) if values else None
     if code is None:
-        reader.bad(entry, f'`custom "{entry.type}"` needs an office code first')
+        reader.bad(entry, f'`custom "{entry.type}"` 的第一个参数应为机构代码')
         return None
     if code not in books.offices:
         reader.undeclared(
             entry,
-            f"{entry.type} names office {code}, which is not declared; "
-            f'declare it with `custom "office" "{code}" "名称"`',
+            f'`custom "{entry.type}"` 指向的机构 {code} 未声明：请用 '
+            f'`custom "office" "{code}" "名称"` 声明，或更正代码',
             office=code,
         )
         return None
@@ -1072,7 +1077,8 @@ def _read_decision(books: Books, reader: _Reader, entry: data.Custom) -> None:
     if action is None:
         reader.bad(
             entry,
-            f"decision for {office}: {raw!r} is not retain, abolish or merge",
+            f"{office} 的决定 {shown(raw)} 无法识别，应为 retain、abolish 或 merge"
+            "（保留、撤销、合并）",
             office=office,
         )
         return
@@ -1080,12 +1086,15 @@ def _read_decision(books: Books, reader: _Reader, entry: data.Custom) -> None:
     if action == "merge" and into is None:
         reader.bad(
             entry,
-            f"merge decision for {office} has no `into:` (the surviving office)",
+            f"{office} 的合并决定没有 `into:`（合并后保留的机构）",
             office=office,
         )
     elif into is not None and into not in books.offices:
         reader.undeclared(
-            entry, f"merge of {office} into {into}, which is not declared", office=office
+            entry,
+            f'{office} 合并至 {into}，但 {into} 未声明：请用 `custom "office" "{into}"` '
+            "声明，或更正代码",
+            office=office,
         )
         into = None
     books.decisions[office].append(
@@ -1114,7 +1123,7 @@ def _read_audit(books: Books, reader: _Reader, entry: data.Custom) -> None:
     if year is None or not 1949 <= year <= 2200:
         reader.bad(
             entry,
-            f'audit of {office}: the year {raw!r} is not a year like "2015"',
+            f'{office} 的审计年度 {shown(raw)} 无法识别，应写作年份，如 "2015"',
             office=office,
         )
         return
@@ -1136,12 +1145,15 @@ def _read_window(books: Books, reader: _Reader, entry: data.Custom) -> None:
     values = _custom_strings(entry)
     government = _code(values[1]) if len(values) > 1 else None
     if government is None:
-        reader.bad(entry, f"window at {office} names no government", office=office)
+        reader.bad(
+            entry, f"{office} 的工作窗口没有注明所属政府（第二个参数）", office=office
+        )
         return
     if government not in books.governments:
         reader.undeclared(
             entry,
-            f"window at {office} names government {government}, which is not declared",
+            f"{office} 的工作窗口所属政府 {government} 未声明：请用 "
+            f'`custom "government" "{government}"` 声明，或更正代码',
             office=office,
         )
     books.windows.append(
@@ -1192,10 +1204,11 @@ def _read_open(books: Books, reader: _Reader, entry: data.Open) -> None:
                 category_name
             )
             if category is None:
+                known = sorted([*_ASSET_CATEGORIES, *_LIABILITY_CATEGORIES])
                 reader.bad(
                     entry,
-                    f"`category:` {category_name!r} is not one of "
-                    f"{', '.join(sorted([*_ASSET_CATEGORIES, *_LIABILITY_CATEGORIES]))}",
+                    f"`category:` 的值 {category_name!r} 无法识别，"
+                    f"应为 {'、'.join(known)} 之一",
                     account=name,
                 )
         if office is None and role is not None and role.kind is Kind.OFFICE:
@@ -1209,7 +1222,7 @@ def _read_open(books: Books, reader: _Reader, entry: data.Open) -> None:
         books.office_accounts[role.code].append(name)
         books.first_use.setdefault(role.code, entry.date)
         if not _VALID_ACCOUNT.fullmatch(name):
-            reader.bad(entry, f"{name} is not a valid account name", account=name)
+            reader.bad(entry, f"{name} 不是有效的账户名称", account=name)
     if role is not None and role.physical and meta:
         # the reader already typed every value: construct without validating again
         books.assets[name] = Asset.model_construct(
@@ -1349,14 +1362,15 @@ def _check_declarations(books: Books, reader: _Reader) -> None:
         if office.government is not None and office.government not in books.governments:
             reader.undeclared(
                 office.entry,
-                f"office {code} names government "
-                f"{office.government}, which is not declared",
+                f"机构 {code} 的派出政府 {office.government} 未声明：请用 "
+                f'`custom "government" "{office.government}"` 声明，或更正代码',
                 office=code,
             )
         if office.program is not None and office.program not in books.programs:
             reader.undeclared(
                 office.entry,
-                f"office {code} names program {office.program}, which is not declared",
+                f"机构 {code} 所属方案 {office.program} 未声明：请用 "
+                f'`custom "program" "{office.program}"` 声明，或更正代码',
                 office=code,
             )
     for name, role in books.roles.items():
@@ -1367,7 +1381,8 @@ def _check_declarations(books: Books, reader: _Reader) -> None:
             if entry is not None:
                 reader.undeclared(
                     entry,
-                    f"account {name} belongs to office {role.code}, which is not declared",
+                    f"账户 {name} 所属机构 {role.code} 未声明：请用 "
+                    f'`custom "office" "{role.code}"` 声明，或更正账户名称',
                     office=role.code,
                     account=name,
                 )
@@ -1376,7 +1391,7 @@ def _check_declarations(books: Books, reader: _Reader) -> None:
             if entry is not None:
                 reader.undeclared(
                     entry,
-                    f"treasury account {name} names government "
-                    f"{role.code}, which is not declared",
+                    f"国库账户 {name} 所属政府 {role.code} 未声明：请用 "
+                    f'`custom "government" "{role.code}"` 声明，或更正账户名称',
                     account=name,
                 )

@@ -50,10 +50,13 @@ and one that fails (a window of four, LO-107)::
 from __future__ import annotations
 
 import dataclasses
+import datetime
+from decimal import Decimal
 from typing import Any
 from typing import NamedTuple
 
 from beancount.core import data
+from beancount.core.amount import Amount
 
 __plugins__ = ("check",)
 
@@ -481,6 +484,17 @@ def violation(
     return PolicyViolation(
         source, f"[{code} {rule.name}] {rule.zh}：{message}", entry, code, office, account
     )
+
+
+def shown(value: Any) -> str:
+    """A ledger value as a message shows it: text in quotes, numbers, dates and amounts
+    as written in the ledger (``-3``, ``2015-08-31``, ``150 USD``), anything else as
+    Python writes it."""
+    if isinstance(value, bool) or not isinstance(
+        value, Decimal | int | datetime.date | Amount
+    ):
+        return repr(value)
+    return str(value)
 
 
 def check(

@@ -18,6 +18,8 @@ from pydantic import ConfigDict
 from pydantic import ValidationError
 from pydantic import field_validator
 
+from plugins.rules import shown
+
 LEVELS = (
     "province",
     "sub-provincial",
@@ -28,6 +30,19 @@ LEVELS = (
     "county",
 )
 KINDS = ("government", "department", "devzone", "aid")
+
+
+_WHOLE_DAYS = "应为非负整数天数"
+
+# What a setting should be, by the kind of pydantic error (the first word of its type).
+_SHOULD_BE = {
+    "date": "应为日期，如 2015-08-31",
+    "datetime": "应为日期，如 2015-08-31",
+    "int": _WHOLE_DAYS,
+    "decimal": "应为数值，如 0.05 或 1000",
+    "bool": "应为 TRUE 或 FALSE",
+    "frozen": '应为级别或类型的列表，如 "county, department"',
+}
 
 
 def _kebab(name: str) -> str:
@@ -71,7 +86,7 @@ class Settings(BaseModel):
             names = frozenset(str(part) for part in value if str(part))
             unknown = names - set(LEVELS) - set(KINDS)
             if unknown:
-                raise ValueError(f"unknown level or kind {sorted(unknown)}")
+                raise ValueError(f"{'、'.join(sorted(unknown))} 不是已知的级别或类型")
             return names
         return value
 
@@ -81,10 +96,10 @@ class Settings(BaseModel):
         # `150 CNY` in the ledger arrives as an Amount; the rules need the number.
         if isinstance(value, Amount):
             if value.currency != "CNY":
-                raise ValueError(f"expected CNY, got {value.currency}")
+                raise ValueError(f"币种应为 CNY，实际为 {value.currency}")
             return value.number
         if isinstance(value, float):
-            raise ValueError("write money as a decimal string or an amount, not a float")
+            raise ValueError("请写成数值字符串或金额（如 150 CNY），不要写浮点数")
         return value
 
     @field_validator(
@@ -94,17 +109,17 @@ class Settings(BaseModel):
     def _whole_days(cls, value: Any) -> Any:
         if isinstance(value, Decimal):
             if value != value.to_integral_value() or value < 0:
-                raise ValueError("expected a whole number of days")
+                raise ValueError(_WHOLE_DAYS)
             return int(value)
         if isinstance(value, int) and not isinstance(value, bool) and value < 0:
-            raise ValueError("expected a whole number of days")
+            raise ValueError(_WHOLE_DAYS)
         return value
 
     @field_validator("loss_tolerance")
     @classmethod
     def _tolerance_range(cls, value: Decimal) -> Decimal:
         if value < 0:
-            raise ValueError("loss-tolerance cannot be negative")
+            raise ValueError("不能为负数")
         return value
 
     def tolerance(self, appraisal: Decimal) -> Decimal:
@@ -198,8 +213,17 @@ def build(
             for err in exc.errors():
                 if err["loc"]:
                     key = str(err["loc"][0])
-                    problems.append((key, f"{key}: {err['msg']} (got {values.get(key)!r})"))
+                    problems.append((key, _problem(key, values.get(key), err)))
             if not bad or not bad <= set(values):
                 raise
             for key in bad:  # fall back to the preset's value and try again
                 values[key] = PRESETS[preset][key]
+
+
+def _problem(key: str, value: Any, err: Any) -> str:
+    """``dispose-by 的值 'soon' 无效：应为日期，如 2015-08-31``."""
+    if err["type"] == "value_error":
+        why = str((err.get("ctx") or {}).get("error") or err["msg"])
+    else:
+        why = _SHOULD_BE.get(err["type"].split("_")[0], f"无法读取（{err['msg']}）")
+    return f"{key} 的值 {shown(value)} 无效：{why}"

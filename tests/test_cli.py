@@ -227,5 +227,5 @@ def test_a_bad_plugin_config_is_reported_at_the_plugin_line(tmp_path, capsys):
     assert code == 1
     [error] = json.loads(out)["violations"]
     assert error["code"] == "LI-302"
-    assert "unknown key 'colour'" in error["message"]
+    assert "未知的键 'colour'" in error["message"]
     assert error["lineno"] == 3

@@ -2,7 +2,7 @@
 
 A plugin that raises turns into one opaque error and every other rule's result is lost,
 so the engine guards each rule; these tests prove the guard is never needed: a rule that
-crashes reports "internal error", which is asserted absent.
+crashes reports "内部错误" (internal error), which is asserted absent.
 """
 
 from __future__ import annotations
@@ -209,7 +209,7 @@ EXTRA_KEYS = sorted(
 
 def assert_no_internal_error(entries: list[Any], config: Any = None) -> None:
     _, violations = engine.run(entries, OPTIONS, config, as_of=datetime.date(2017, 1, 1))
-    broken = [v.message for v in violations if "internal error" in v.message]
+    broken = [v.message for v in violations if "内部错误" in v.message]
     assert not broken, broken
 
 
