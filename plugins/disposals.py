@@ -58,6 +58,8 @@ from collections.abc import Iterable
 from collections.abc import Iterator
 from decimal import Decimal
 
+from plugins.model import ACTION_WORDS
+from plugins.model import METHOD_WORDS
 from plugins.model import MONEY
 from plugins.model import PHYSICAL
 from plugins.model import ZERO
@@ -89,10 +91,19 @@ def _cny(number: Decimal) -> str:
 
 
 def _office(books: Books, code: str | None) -> str:
+    """``XN-WH 咸宁市人民政府驻武汉办事处``, as the office rules name an office."""
     if code is None:
-        return "no office"
+        return "（未能确定机构）"
     declared = books.offices.get(code)
-    return f"office {code} ({declared.name})" if declared is not None else f"office {code}"
+    if declared is None or not declared.name or declared.name == code:
+        return f"机构 {code}"
+    return f"{code} {declared.name}"
+
+
+def _deal(books: Books, txn: Txn, office: str | None) -> str:
+    """``XN-TC-WH 通城县人民政府驻武汉办事处于 2015-08-20 进行的拍卖``."""
+    method = METHOD_WORDS.get(txn.disposal or "", "处置")
+    return f"{_office(books, office)}于 {txn.date} 进行的{method}"
 
 
 def _asset(books: Books, account: str) -> str:
@@ -100,13 +111,13 @@ def _asset(books: Books, account: str) -> str:
     if asset is None:
         return account
     label = " ".join(part for part in (asset.asset_id, asset.name) if part)
-    return f"{account} ({label})" if label else account
+    return f"{account}（{label}）" if label else account
 
 
 def _abolition(decision: Decision) -> str:
     if decision.action == "merge" and decision.into:
-        return f"merged into {decision.into} on {decision.date}"
-    return f"{'merged' if decision.action == 'merge' else 'abolished'} on {decision.date}"
+        return f"已于 {decision.date} 合并至 {decision.into}"
+    return f"已于 {decision.date} {ACTION_WORDS.get(decision.action, decision.action)}"
 
 
 def _approval(txn: Txn, leg: Leg) -> bool:
@@ -174,9 +185,9 @@ def _still(books: Books, account: str, deadline: datetime.date) -> str:
     history = books.histories.get(account)
     cleared = history.cleared_after(deadline) if history is not None else None
     if cleared is not None and cleared <= books.as_of:
-        return f"it was cleared late, on {cleared}"
+        return f"直到 {cleared} 余额才归零，已逾期"
     left = books.balance(account, books.as_of)
-    return f"on {books.as_of} it still carries {_cny(abs(left))}"
+    return f"截至 {books.as_of} 余额仍为 {_cny(abs(left))}"
 
 
 def _at_open(books: Books, account: str, office: str) -> object:
@@ -202,19 +213,14 @@ def find_disposal_method(books: Books) -> Iterator[PolicyViolation]:
                 continue
             if role.category not in PHYSICAL or leg.number >= 0:
                 continue
-            why = (
-                "its `disposal:` cannot be read"
-                if txn.disposal_given
-                else "it has no `disposal:`"
-            )
+            why = "的 `disposal:` 无法识别" if txn.disposal_given else "没有 `disposal:`"
             yield violation(
                 "LD-201",
                 txn.entry,
-                f"{_asset(books, leg.account)} of {_office(books, role.code)} "
-                f"({_abolition(decision)}) leaves its account by {_cny(-leg.number)} on "
-                f"{txn.date}, but {why}; an abolished office's assets go only by "
-                'transfer, auction or sale: add `disposal: "transfer"` (or "auction", '
-                '"sale") and its `approval:`',
+                f"{_office(books, role.code)}（{_abolition(decision)}）于 {txn.date} "
+                f"转出资产 {_asset(books, leg.account)}，金额 {_cny(-leg.number)}，"
+                f"但该交易{why}；撤销机构的资产只能划转、拍卖或有偿转让："
+                '请补记 `disposal: "transfer"`（或 "auction"、"sale"）及 `approval:`',
                 office=role.code,
                 account=leg.account,
                 meta=leg.posting.meta,
@@ -232,9 +238,9 @@ def find_below_appraisal(books: Books) -> Iterator[PolicyViolation]:
             yield violation(
                 "LD-202",
                 txn.entry,
-                f"the {txn.disposal} of {txn.date} by {_office(books, office)} has no "
-                f"appraisal (proceeds {_cny(proceeds)}); an auction or sale needs "
-                "`appraisal: <amount> CNY` (评估价值) and a price no lower",
+                f"{_deal(books, txn, office)}没有评估价值（成交金额 {_cny(proceeds)}）；"
+                "拍卖或有偿转让须记 `appraisal: <金额> CNY`（评估价值），且成交金额不得"
+                "低于评估价值",
                 office=office,
             )
             continue
@@ -243,16 +249,15 @@ def find_below_appraisal(books: Books) -> Iterator[PolicyViolation]:
         if proceeds >= floor or txn.price_approval is not None:
             continue
         allowed = (
-            f"appraisal {_cny(txn.appraisal)}"
+            f"评估价值 {_cny(txn.appraisal)}"
             if floor == txn.appraisal
-            else f"appraisal {_cny(txn.appraisal)} less the loss-tolerance, {_cny(floor)}"
+            else f"评估价值 {_cny(txn.appraisal)} 扣除 loss-tolerance 后的 {_cny(floor)}"
         )
         yield violation(
             "LD-202",
             txn.entry,
-            f"the {txn.disposal} of {txn.date} by {_office(books, office)} brought "
-            f"{_cny(proceeds)}, below its {allowed}, without `price-approval:`; record "
-            "the approval to sell below the appraised value, or recover the difference",
+            f"{_deal(books, txn, office)}成交 {_cny(proceeds)}，低于{allowed}，"
+            "且没有 `price-approval:`：请补记低于评估价值出售的批准文号，或追回差额",
             office=office,
         )
 
@@ -264,12 +269,12 @@ def find_transfer_improper(books: Books) -> Iterator[PolicyViolation]:
         if txn.disposal != "transfer":
             continue
         office = txn.disposing_office()
-        where = f"the transfer of {txn.date} by {_office(books, office)}"
+        where = _deal(books, txn, office)
         if txn.recipient is None:
             yield violation(
                 "LD-203",
                 txn.entry,
-                f"{where} names no `recipient:`; add the receiving state unit, e.g. "
+                f"{where}没有注明 `recipient:`：请补记接收的国有单位，例如 "
                 '`recipient: "咸宁市机关事务管理局"`',
                 office=office,
             )
@@ -292,9 +297,9 @@ def find_transfer_improper(books: Books) -> Iterator[PolicyViolation]:
             yield violation(
                 "LD-203",
                 txn.entry,
-                f"{where} moves {_cny(leg.number)} to {leg.account}, not a state unit; "
-                "a transfer goes to Assets:State:*, Equity:Transfers:* or another, "
-                "not abolished, office's assets; anything else is a sale or a loss",
+                f"{where}将 {_cny(leg.number)} 转入 {leg.account}，该账户不属于国有单位；"
+                "划转只能转入 Assets:State:*、Equity:Transfers:* 或其他未撤销机构的资产"
+                "账户，否则即为出售或国有资产流失",
                 office=office,
                 account=leg.account,
                 meta=leg.posting.meta,
@@ -304,9 +309,8 @@ def find_transfer_improper(books: Books) -> Iterator[PolicyViolation]:
             yield violation(
                 "LD-203",
                 txn.entry,
-                f"{where} moves {_cny(to_state)} to state units, less than the carrying "
-                f"amount {_cny(carrying)} of what leaves; a transfer moves the full "
-                "carrying amount",
+                f"{where}中，划给国有单位的金额 {_cny(to_state)} 少于转出资产的账面价值 "
+                f"{_cny(carrying)}：划转须按全部账面价值转出",
                 office=office,
             )
 
@@ -319,9 +323,8 @@ def find_disposal_unapproved(books: Books) -> Iterator[PolicyViolation]:
             yield violation(
                 "LD-204",
                 txn.entry,
-                f"the {txn.disposal or 'disposal'} of {txn.date} by "
-                f"{_office(books, office)} has no `approval:`; add the approval's "
-                'document number, e.g. `approval: "咸机管〔2015〕21号"`',
+                f"{_deal(books, txn, office)}没有 `approval:`：请补记批准文号，例如 "
+                '`approval: "咸机管〔2015〕21号"`',
                 office=office,
             )
 
@@ -333,10 +336,10 @@ def find_disposal_overdue(books: Books) -> Iterator[PolicyViolation]:
         yield violation(
             "LD-205",
             _at_open(books, account, office),
-            f"{_asset(books, account)} of {_office(books, office)} "
-            f"({_abolition(decision)}) still carried {_cny(balance)} at the end of "
-            f"dispose-by {deadline}; {_still(books, account, deadline)}. Dispose of it by "
-            "transfer, auction or sale",
+            f"{_office(books, office)}（{_abolition(decision)}）的资产 "
+            f"{_asset(books, account)}，在 dispose-by 期限（{deadline}）届满时仍有 "
+            f"{_cny(balance)}；{_still(books, account, deadline)}。请通过划转、拍卖或"
+            "有偿转让处置",
             office=office,
             account=account,
         )
@@ -352,10 +355,9 @@ def find_proceeds_unremitted(books: Books) -> Iterator[PolicyViolation]:
         yield violation(
             "LD-206",
             _at_open(books, account, office),
-            f"{account} of {_office(books, office)} ({_abolition(decision)}) still "
-            f"carried {_cny(abs(balance))} at the end of dispose-by {deadline}; "
-            f"{_still(books, account, deadline)}. Remit the money to the treasury of "
-            f"{_government(books, office)}",
+            f"{_office(books, office)}（{_abolition(decision)}）的 {account} 在 "
+            f"dispose-by 期限（{deadline}）届满时仍有 {_cny(abs(balance))}；"
+            f"{_still(books, account, deadline)}。请将资金上缴{_treasury(books, office)}",
             office=office,
             account=account,
         )
@@ -390,20 +392,27 @@ def find_proceeds_unremitted(books: Books) -> Iterator[PolicyViolation]:
                     yield violation(
                         "LD-206",
                         txn.entry,
-                        f"on {txn.date} {_office(books, office)} paid {_cny(leg.number)} "
-                        f"into {leg.account}, the treasury of {role.code}, not of its own "
-                        f"dispatcher {own}; recover it and remit to Assets:Treasury:{own}",
+                        f"{_office(books, office)}于 {txn.date} 向 {leg.account} 缴入 "
+                        f"{_cny(leg.number)}，这是 {role.code} 的国库，而非其派出政府 "
+                        f"{own} 的国库：请追回后上缴 Assets:Treasury:{own}",
                         office=office,
                         account=leg.account,
                         meta=leg.posting.meta,
                     )
 
 
-def _government(books: Books, office: str) -> str:
+def _treasury(books: Books, office: str) -> str:
+    """``派出政府 XN 咸宁市人民政府的国库（Assets:Treasury:XN）``."""
     declared = books.offices.get(office)
     if declared is None or declared.government is None:
-        return "its dispatching government"
-    return f"its dispatcher {declared.government} (Assets:Treasury:{declared.government})"
+        return "派出政府的国库"
+    code = declared.government
+    government = books.governments.get(code)
+    if government is not None and government.name and government.name != code:
+        who = f"{code} {government.name}"
+    else:
+        who = f"{code} "  # a bare code keeps its space before the Chinese
+    return f"派出政府 {who}的国库（Assets:Treasury:{code}）"
 
 
 def find_misappropriation(books: Books) -> Iterator[PolicyViolation]:
@@ -446,15 +455,14 @@ def find_misappropriation(books: Books) -> Iterator[PolicyViolation]:
             wrong.append(leg)
         if not wrong:
             continue
-        legs = ", ".join(f"{_cny(leg.number)} to {leg.account}" for leg in wrong)
+        legs = "、".join(f"向 {leg.account} 支付 {_cny(leg.number)}" for leg in wrong)
         yield violation(
             "LD-207",
             txn.entry,
-            f"on {txn.date} {_office(books, office)} "
-            f"({_abolition(decision)}) paid {legs} from its cash; "
-            "an abolished office's cash goes only to its own treasury, its payables or "
-            "DueToTreasury, a disposal, or an expense with `approval:`. Recover it, "
-            "or record the approval",
+            f"{_office(books, office)}（{_abolition(decision)}）于 {txn.date} 动用"
+            f"资金{legs}；撤销机构的资金只能上缴派出政府国库、偿付本机构的 Payables 或 "
+            "DueToTreasury（应缴财政款）、用于资产处置，或列支附 `approval:` 的费用："
+            "请追回资金，或补记批准文号",
             office=office,
             account=wrong[0].account,
         )
@@ -468,14 +476,14 @@ def find_claims_unsettled(books: Books) -> Iterator[PolicyViolation]:
     )
     for office, decision, account, deadline, balance in found:
         role = books.roles.get(account)
-        what = "payable" if role and role.category is Category.PAYABLES else "receivable"
+        payable = role is not None and role.category is Category.PAYABLES
+        what, fix = ("应付款项", "偿付") if payable else ("应收款项", "收回")
         yield violation(
             "LD-208",
             _at_open(books, account, office),
-            f"the {what} {account} of {_office(books, office)} "
-            f"({_abolition(decision)}) was unsettled at the end of dispose-by "
-            f"{deadline} ({_cny(abs(balance))}); {_still(books, account, deadline)}. "
-            "Collect or pay it; a write-off needs `approval:`",
+            f"{_office(books, office)}（{_abolition(decision)}）的{what} {account} "
+            f"在 dispose-by 期限（{deadline}）届满时尚未清理，余额 {_cny(abs(balance))}；"
+            f"{_still(books, account, deadline)}。请{fix}；核销须附 `approval:`",
             office=office,
             account=account,
         )
@@ -502,10 +510,10 @@ def find_claims_unsettled(books: Books) -> Iterator[PolicyViolation]:
                 yield violation(
                     "LD-208",
                     txn.entry,
-                    f"on {txn.date} {_office(books, role.code)} wrote off "
-                    f"{_cny(-leg.number)} of {leg.account} to "
-                    f"{', '.join(other.account for other in offsets)} without `approval:`; "
-                    "collect the claim, or record the approval of the write-off",
+                    f"{_office(books, role.code)}于 {txn.date} 将 {leg.account} 的 "
+                    f"{_cny(-leg.number)} 核销至 "
+                    f"{'、'.join(other.account for other in offsets)}，但没有 `approval:`："
+                    "请收回该债权，或补记核销的批准文号",
                     office=role.code,
                     account=leg.account,
                     meta=leg.posting.meta,
@@ -529,10 +537,9 @@ def find_acquisition_after_abolition(books: Books) -> Iterator[PolicyViolation]:
             yield violation(
                 "LD-209",
                 txn.entry,
-                f"on {txn.date} {_office(books, role.code)} ({_abolition(decision)}) "
-                f"acquired {_cny(leg.number)} into "
-                f"{_asset(books, leg.account)}; an abolished office only winds down: "
-                "reverse the acquisition",
+                f"{_office(books, role.code)}（{_abolition(decision)}）于 {txn.date} "
+                f"购入资产 {_asset(books, leg.account)}，金额 {_cny(leg.number)}；撤销机构"
+                "只能清理收尾，不得新增资产：请冲回该购置",
                 office=role.code,
                 account=leg.account,
                 meta=leg.posting.meta,
@@ -553,13 +560,14 @@ def find_accounts_not_closed(books: Books) -> Iterator[PolicyViolation]:
             close = books.closes.get(account)
             if close is not None and close.date <= limit:
                 continue
-            state = f"it was closed late, on {close.date}" if close else "it is still open"
+            state = f"直到 {close.date} 才关闭，已逾期" if close else "至今仍未关闭"
             yield violation(
                 "LD-210",
                 entry,
-                f"{account} of {_office(books, office)} ({_abolition(decision)}) was "
-                f"not closed by {limit} (dispose-by {settings.dispose_by} + "
-                f"{settings.close_grace} days); {state}. Bring it to zero and `close` it",
+                f"{_office(books, office)}（{_abolition(decision)}）的账户 {account} "
+                f"最迟应于 {limit}（dispose-by {settings.dispose_by} 加 close-grace "
+                f"{settings.close_grace} 天）关闭；{state}。请将余额清零后 `close` "
+                "该账户",
                 office=office,
                 account=account,
             )
@@ -581,9 +589,8 @@ def find_proceeds_as_income(books: Books) -> Iterator[PolicyViolation]:
             yield violation(
                 "LD-211",
                 txn.entry,
-                f"the {txn.disposal or 'disposal'} of {txn.date} by "
-                f"{_office(books, office)} books {_cny(abs(leg.number))} to {leg.account}; "
-                f"proceeds belong to the treasury: owe them as {due} (应缴财政款)",
+                f"{_deal(books, txn, office)}将 {_cny(abs(leg.number))} 记入收入账户 "
+                f"{leg.account}；处置收入属于国库，应记为应缴财政款 {due}",
                 office=office,
                 account=leg.account,
                 meta=leg.posting.meta,
@@ -612,17 +619,17 @@ def find_proceeds_held(books: Books) -> Iterator[PolicyViolation]:
             if books.as_of <= due or (owed == ZERO and late == ZERO):
                 continue
             messages = []
+            lead = "但" if amount in (late, owed) else "但其中"
             if late > 0:
-                messages.append(f"{_cny(late)} was remitted late, on {late_parts[-1][0]}")
+                messages.append(f"{_cny(late)} 直到 {late_parts[-1][0]} 才上缴")
             if owed > 0:
-                messages.append(f"{_cny(owed)} is still held on {books.as_of}")
+                messages.append(f"{_cny(owed)} 截至 {books.as_of} 仍未上缴")
             yield violation(
                 "LD-212",
                 txn.entry,
-                f"of the {_cny(amount)} proceeds of the {txn.disposal} of {txn.date} by "
-                f"{_office(books, office)}, due at the treasury by {due} "
-                f"({within} days), {' and '.join(messages)}; remit proceeds to "
-                f"{_government(books, office)} within {within} days",
+                f"{_deal(books, txn, office)}取得处置收入 {_cny(amount)}，最迟应于 {due}"
+                f"（remit-within {within} 天）上缴国库，{lead} {'，'.join(messages)}；"
+                f"处置收入须在 {within} 天内上缴{_treasury(books, office)}",
                 office=office,
             )
 
@@ -640,9 +647,9 @@ def find_appraisal_stale(books: Books) -> Iterator[PolicyViolation]:
         yield violation(
             "LD-213",
             txn.entry,
-            f"the {txn.disposal} of {txn.date} by {_office(books, office)} relies on an "
-            f"appraisal of {txn.appraisal_date}, {age} days old (valid {valid} days); "
-            "appraise again and record the new `appraisal:` and `appraisal-date:`",
+            f"{_deal(books, txn, office)}所依据的评估基准日为 {txn.appraisal_date}，"
+            f"距处置已 {age} 天（appraisal-valid {valid} 天）：请重新评估，并记录新的 "
+            "`appraisal:` 和 `appraisal-date:`",
             office=office,
         )
 

@@ -125,6 +125,11 @@ USES = {
     "办公": "office",
 }
 
+# The canonical words above, as the messages say them to an accountant.
+METHOD_WORDS = {"transfer": "划转", "auction": "拍卖", "sale": "有偿转让"}
+ACTION_WORDS = {"retain": "保留", "abolish": "撤销", "merge": "合并"}
+USE_WORDS = {"operating": "经营", "reception": "接待", "office": "办公"}
+
 
 class Kind(enum.StrEnum):
     """The role of an account that is not an office's own."""

@@ -57,6 +57,8 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
+from plugins.model import ACTION_WORDS
+from plugins.model import USE_WORDS
 from plugins.model import USES
 from plugins.model import Books
 from plugins.model import Category
@@ -66,6 +68,7 @@ from plugins.model import Office
 from plugins.model import Program
 from plugins.model import add_days
 from plugins.rules import PolicyViolation
+from plugins.rules import shown
 from plugins.rules import violation
 
 ZERO = Decimal(0)
@@ -78,12 +81,18 @@ _LIABILITIES = frozenset(
     {Category.PAYABLES, Category.DUE_TO_TREASURY, Category.OTHER_LIABILITY}
 )
 _KEYS = {
-    "county": "county government's office (县级政府驻外机构)",
-    "department": "department's office (部门驻外机构)",
-    "devzone": "development zone's office (开发区驻外机构)",
-    "prefecture": "prefecture-level city's office (地级市驻外机构)",
-    "aid": "aid office (对口支援机构)",
+    "province": "省级政府驻外机构",
+    "sub-provincial": "副省级城市驻外机构",
+    "planned-city": "计划单列市驻外机构",
+    "sez": "经济特区驻外机构",
+    "xpcc": "新疆生产建设兵团驻外机构",
+    "prefecture": "地级市驻外机构",
+    "county": "县级政府驻外机构",
+    "department": "部门驻外机构",
+    "devzone": "开发区驻外机构",
+    "aid": "对口支援机构",
 }
+_VENUE_WORDS = {Category.LAND: "土地", Category.BUILDINGS: "房屋"}
 
 
 # --- helpers -------------------------------------------------------------------------
@@ -100,7 +109,7 @@ def _label(books: Books, code: str) -> str:
 def _government(books: Books, code: str | None) -> str:
     government = books.governments.get(code or "")
     if government is None or not government.name or government.name == code:
-        return code or "?"
+        return code or "（未注明政府）"
     return f"{code} {government.name}"
 
 
@@ -109,8 +118,10 @@ def _money(number: Decimal) -> str:
 
 
 def _kind(books: Books, code: str) -> str:
-    key = books.level_key(code) or "?"
-    return _KEYS.get(key, f"{key} office")
+    key = books.level_key(code)
+    if key is None:
+        return "级别未注明的机构"
+    return _KEYS.get(key, f"{key} 级机构")
 
 
 def _with_program(books: Books) -> Iterator[tuple[str, Office, Program]]:
@@ -149,20 +160,18 @@ def find_unabolished_offices(books: Books) -> Iterator[PolicyViolation]:
             late = next((d for d in decisions if d.action in _ENDS), None)
             if late is not None:
                 after = (
-                    f"it was decided {late.action} only on {late.date}, after the "
-                    "deadline: the deadline was missed"
+                    f"直到 {late.date} 才作出{ACTION_WORDS[late.action]}决定，已错过期限"
                 )
             else:
                 after = (
-                    f'record the decision: custom "decision" "{code}" "abolish" (or '
-                    '"merge" with into:) with its approval:'
+                    f'请记录决定：custom "decision" "{code}" "abolish"（或 "merge" 并写明 '
+                    "`into:`），并附 `approval:`"
                 )
             yield violation(
                 "LO-101",
                 office.entry,
-                f"{label} is a {_kind(books, code)}, which program {program.code} "
-                f"abolishes, and has no abolish or merge decision by decide-by "
-                f"{settings.decide_by}; {after}",
+                f"{label}属于{_kind(books, code)}，方案 {program.code} 规定予以撤销，"
+                f"但截至 decide-by 期限（{settings.decide_by}）没有撤销或合并决定；{after}",
                 office=code,
             )
         latest = books.decision_on(code, books.as_of)
@@ -170,9 +179,8 @@ def find_unabolished_offices(books: Books) -> Iterator[PolicyViolation]:
             yield violation(
                 "LO-101",
                 latest.entry,
-                f"{label} was decided retain on {latest.date}, but program "
-                f"{program.code} abolishes every {_kind(books, code)}; decide abolish, "
-                "or merge it into the office that stays",
+                f"{label}于 {latest.date} 作出保留决定，但方案 {program.code} 规定"
+                f"撤销所有{_kind(books, code)}：应改为撤销，或合并至保留的机构",
                 office=code,
             )
 
@@ -190,9 +198,9 @@ def find_unapproved_retentions(books: Books) -> Iterator[PolicyViolation]:
                 yield violation(
                     "LO-102",
                     decision.entry,
-                    f"{label} is retained on {decision.date} without approval:; program "
-                    f"{program.code} keeps a {_kind(books, code)} only with the approval "
-                    'of the government above: add approval: "文号", or abolish it',
+                    f"{label}于 {decision.date} 作出保留决定，但未附 `approval:`；方案 "
+                    f"{program.code} 规定{_kind(books, code)}须经上级政府批准方可保留："
+                    '请补记 `approval: "文号"`，或予以撤销',
                     office=code,
                 )
         if books.as_of > settings.decide_by and not any(
@@ -200,17 +208,16 @@ def find_unapproved_retentions(books: Books) -> Iterator[PolicyViolation]:
         ):
             late = decisions[0] if decisions else None
             after = (
-                f"; it was decided {late.action} only on {late.date}"
+                f"；直到 {late.date} 才作出{ACTION_WORDS[late.action]}决定"
                 if late is not None
                 else ""
             )
             yield violation(
                 "LO-102",
                 office.entry,
-                f"{label} has no decision by decide-by {settings.decide_by}, so it was "
-                f"kept without approval; program {program.code} keeps a "
-                f"{_kind(books, code)} only with approval{after}. Record the retain "
-                "decision with its approval:, or abolish it",
+                f"{label}截至 decide-by 期限（{settings.decide_by}）没有任何决定，"
+                f"即未经批准继续保留；方案 {program.code} 规定{_kind(books, code)}"
+                f"须经批准方可保留{after}。请记录附 `approval:` 的保留决定，或予以撤销",
                 office=code,
             )
 
@@ -246,9 +253,9 @@ def find_unconsolidated_offices(books: Books) -> Iterator[PolicyViolation]:
             if office.kind == "department":
                 entries[office.code] = office.entry
                 reasons[office.code].append(
-                    f"{_government(books, government)} also keeps its government office "
-                    f"{_label(books, main.code)} in {host}: merge this department's "
-                    "office into it (2015 二(二)1)"
+                    f"{_government(books, government)}在{host}已设有政府驻外机构 "
+                    f"{_label(books, main.code)}，本部门驻外机构应并入该机构"
+                    "（2015 二(二)1）"
                 )
 
     # (2) one dispatcher in several host cities of one province
@@ -262,10 +269,9 @@ def find_unconsolidated_offices(books: Books) -> Iterator[PolicyViolation]:
                 continue
             entries[office.code] = office.entry
             reasons[office.code].append(
-                f"{_government(books, government)} keeps offices in {len(hosts)} cities "
-                f"of {province} ({', '.join(hosts)}): keep one, "
-                f"{_label(books, keep.code)}, and merge the others into it "
-                "(2015 二(二)2)"
+                f"{_government(books, government)}在{province}的 {len(hosts)} 个城市"
+                f"（{'、'.join(hosts)}）设有驻外机构：只保留 {_label(books, keep.code)}，"
+                "其余并入该机构（2015 二(二)2）"
             )
 
     # (3) a county office beside its city's in one host
@@ -280,16 +286,16 @@ def find_unconsolidated_offices(books: Books) -> Iterator[PolicyViolation]:
         for office in members:
             entries[office.code] = office.entry
             reasons[office.code].append(
-                f"its city {_government(books, county.parent)} keeps "
-                f"{_label(books, city.code)} in {host}: only the city's office stays, "
-                "merge this one into it (2015 二(二)3)"
+                f"所属市 {_government(books, county.parent)}在{host}设有 "
+                f"{_label(books, city.code)}：只保留市级机构，本机构应并入该机构"
+                "（2015 二(二)3）"
             )
 
     for code, why in reasons.items():
         yield violation(
             "LO-103",
             entries[code],
-            f"{_label(books, code)} is still kept: " + "; ".join(why),
+            f"{_label(books, code)}尚未撤并：" + "；".join(why),
             office=code,
         )
 
@@ -307,18 +313,18 @@ def find_new_offices(books: Books) -> Iterator[PolicyViolation]:
         start = min([office.date, *established, *([first_use] if first_use else [])])
         if start < ban_from:
             continue
-        seen = [f"declared {office.date}"]
+        seen = [f"声明日期 {office.date}"]
         if first_use is not None:
-            seen.append(f"first account {first_use}")
+            seen.append(f"首个账户 {first_use}")
         if established:
-            seen.append(f"established {min(established)}")
+            seen.append(f"成立日期 {min(established)}")
         yield violation(
             "LO-104",
             office.entry,
-            f"{_label(books, code)} first appears on {start} ({', '.join(seen)}), on or "
-            f"after program {program.code}'s ban-from {ban_from}: no new office may be "
-            "set up. If it existed before, date its declaration or its registration's "
-            "established: truly; otherwise abolish it",
+            f"{_label(books, code)}最早出现于 {start}（{'，'.join(seen)}），"
+            f"不早于方案 {program.code} 的 ban-from（{ban_from}）：此后不得新设驻外机构。"
+            "如该机构此前已存在，请如实填写声明日期或登记的 `established:`；"
+            "否则应予撤销",
             office=code,
         )
 
@@ -348,23 +354,20 @@ def find_banned_funding(books: Books) -> Iterator[PolicyViolation]:
             flagged[role.code] = flagged.get(role.code, ZERO) + leg.number
         for code, amount in flagged.items():
             if code not in books.offices:
-                why = "is not declared"
-                fix = f'declare it with custom "office" "{code}", or reverse the payment'
+                why = "未声明"
+                fix = f'请用 custom "office" "{code}" 声明该机构，或冲回这笔拨款'
             elif (decision := books.abolished_on(code)) is not None and (
                 decision.date <= txn.date
             ):
-                why = f"was abolished ({decision.action}) on {decision.date}"
-                fix = (
-                    "reverse the payment; its bills are paid from its own cash or by the "
-                    "dispatching government directly"
-                )
+                why = f"已于 {decision.date} {ACTION_WORDS[decision.action]}"
+                fix = "请冲回这笔拨款；该机构的费用应由其自有资金或派出政府直接支付"
             else:
                 continue
             yield violation(
                 "LO-105",
                 txn.entry,
-                f"{_money(amount)} goes from {treasury} to {_label(books, code)} on "
-                f"{txn.date}, an office that {why}: {fix}",
+                f"{txn.date} 从 {treasury} 拨付 {_money(amount)} 给 {_label(books, code)}，"
+                f"而该机构{why}：{fix}",
                 office=code,
             )
 
@@ -382,18 +385,19 @@ def find_undelinked_enterprises(books: Books) -> Iterator[PolicyViolation]:
             history = books.histories.get(account)
             cleared = history.cleared_after(delink_by) if history else None
             if cleared is not None and cleared <= books.as_of:
-                now = f"it was delinked only on {cleared}: the deadline was missed"
+                now = f"直到 {cleared} 才脱钩，已错过期限"
             else:
                 now = (
-                    f"{_money(books.balance(account, books.as_of))} is still held on "
-                    f"{books.as_of}: "
-                    "transfer it to a state unit or sell it, with disposal: and approval:"
+                    f"截至 {books.as_of} 仍持有 "
+                    f"{_money(books.balance(account, books.as_of))}：请划转给国有单位，"
+                    "或拍卖、有偿转让，并记 `disposal:` 和 `approval:`"
                 )
             yield violation(
                 "LO-106",
                 books.opens.get(account) or office.entry,
-                f"{_label(books, code)} still held {_money(held)} in {account} at the end "
-                f"of delink-by {delink_by} (program {program.code}); {now}",
+                f"{_label(books, code)}在 delink-by 期限（{delink_by}，方案 "
+                f"{program.code}）届满时，{account} 仍有 {_money(held)}，未与经营实体"
+                f"脱钩；{now}",
                 office=code,
                 account=account,
             )
@@ -407,10 +411,9 @@ def find_overstaffed_windows(books: Books) -> Iterator[PolicyViolation]:
         yield violation(
             "LO-107",
             window.entry,
-            f"the work window of {_government(books, window.government)} at "
-            f"{_label(books, window.office)} has {window.staff} staff on {window.date}; a "
-            f"county's window may have at most {WINDOW_STAFF}: reduce it and record the "
-            "window again",
+            f"{_government(books, window.government)}在 {_label(books, window.office)}"
+            f"的工作窗口于 {window.date} 有工作人员 {window.staff} 人；县级工作窗口最多 "
+            f"{WINDOW_STAFF} 人：请精简人员后重新记录该窗口",
             office=window.office,
         )
 
@@ -429,10 +432,10 @@ def find_missing_audits(books: Books) -> Iterator[PolicyViolation]:
                     break
                 start = decision
             first_year, where = start.date.year, start.entry
-            since = f"retained on {start.date}"
+            since = f"{start.date} 决定保留"
         elif books.office_class(code) == "keep" and books.abolished_on(code) is None:
             first_year, where = settings.ban_from.year, office.entry
-            since = f"kept without decision since program {program.code}"
+            since = f"自方案 {program.code} 起未经决定继续保留"
         else:
             continue
         audited = {a.year for a in books.audits.get(code, ()) if a.date <= books.as_of}
@@ -445,9 +448,9 @@ def find_missing_audits(books: Books) -> Iterator[PolicyViolation]:
                 yield violation(
                     "LO-108",
                     where,
-                    f"{_label(books, code)} ({since}) has no audit for {year}, due by "
-                    f'{due}: record it with custom "audit" "{code}" "{year}" and its '
-                    "report:",
+                    f"{_label(books, code)}（{since}）缺少 {year} 年度审计，最迟应于 "
+                    f'{due} 完成：请记录 custom "audit" "{code}" "{year}" 及其 '
+                    "`report:`",
                     office=code,
                 )
             year += 1
@@ -479,32 +482,32 @@ def find_banned_venues(books: Books) -> Iterator[PolicyViolation]:
             if txn.is_opening(role.code):
                 break
             use, unreadable = _posting_use(leg.posting)
-            where = "posting"
+            where = "分录"
             if unreadable:
                 # judged as if absent (SPEC 3): the open's use applies
                 yield violation(
                     "LI-302",
                     txn.entry,
-                    f"`use:` {(leg.posting.meta or {}).get('use')!r} on the posting to "
-                    f"{leg.account} "
-                    f"is not one of {', '.join(sorted(set(USES.values())))}",
+                    f"记入 {leg.account} 的分录上 `use:` 的值 "
+                    f"{shown((leg.posting.meta or {}).get('use'))} 无法识别，应为 "
+                    f"{'、'.join(sorted(set(USES.values())))} 之一",
                     office=role.code,
                     account=leg.account,
                     meta=leg.posting.meta,
                 )
             if use is None:
                 asset = books.assets.get(leg.account)
-                use, where = (asset.use if asset is not None else None), "open"
+                use, where = (asset.use if asset is not None else None), "账户的 open 指令"
             if use not in ("operating", "reception"):
                 continue
             yield violation(
                 "LO-109",
                 txn.entry,
-                f"{_label(books, role.code)} acquires {_money(leg.number)} of "
-                f"{role.category} ({leg.account}, use {use} on its {where}) on "
-                f"{txn.date}, on or after program {program.code}'s ban-from "
-                f"{program.settings.ban_from}: operating and reception venues may not be "
-                'bought or built; undo it, or if it is for office work say use: "office"',
+                f"{_label(books, role.code)}于 {txn.date} 购置"
+                f"{_VENUE_WORDS.get(role.category, role.category)} {_money(leg.number)}"
+                f"（{leg.account}，{where}上注明用途为{USE_WORDS[use]}），不早于方案 "
+                f"{program.code} 的 ban-from（{program.settings.ban_from}）：不得购建经营性"
+                '或接待场所；请撤销该购置，如确为办公用途，请注明 `use: "office"`',
                 office=role.code,
                 account=leg.account,
             )
@@ -525,13 +528,16 @@ def find_reception_over_standard(books: Books) -> Iterator[PolicyViolation]:
                     continue  # the common case, kept cheap
             label = _label(books, code)
             if not txn.guests:
-                given = "guests: 0" if txn.guests == 0 else "no readable guests:"
+                given = (
+                    "接待人数 `guests:` 为 0"
+                    if txn.guests == 0
+                    else "没有可读的 `guests:`（接待人数）"
+                )
                 yield violation(
                     "LO-110",
                     txn.entry,
-                    f"{label} books {_money(amount)} of reception on {txn.date} with "
-                    f"{given}; reception must be disclosed with its number of guests: "
-                    "add guests: N",
+                    f"{label}于 {txn.date} 列支接待费 {_money(amount)}，但{given}；"
+                    "公务接待须公开接待人数：请补记 `guests: N`",
                     office=code,
                 )
                 continue
@@ -543,10 +549,9 @@ def find_reception_over_standard(books: Books) -> Iterator[PolicyViolation]:
                 yield violation(
                     "LO-110",
                     txn.entry,
-                    f"{label} books {_money(amount)} of reception for {txn.guests} "
-                    f"guests on {txn.date}, above the standard {_money(per_person)} × "
-                    f"{txn.guests} = {_money(limit)} by {_money(amount - limit)}: the "
-                    "excess must be refunded",
+                    f"{label}于 {txn.date} 接待 {txn.guests} 人，列支接待费 "
+                    f"{_money(amount)}，超过标准 {_money(per_person)} × {txn.guests} = "
+                    f"{_money(limit)}，超出 {_money(amount - limit)}：超标部分应予退还",
                     office=code,
                 )
 
@@ -562,14 +567,16 @@ def find_missing_registrations(books: Books) -> Iterator[PolicyViolation]:
             continue
         late = [r for r in registrations if r.date <= books.as_of]
         if late:
-            after = f"it was registered only on {late[0].date}: the deadline was missed"
+            after = f"直到 {late[0].date} 才登记，已错过期限"
         else:
-            after = f'record custom "registration" "{code}" with staff: and established:'
+            after = (
+                f'请记录 custom "registration" "{code}"，并填写 `staff:` 和 `established:`'
+            )
         yield violation(
             "LO-111",
             office.entry,
-            f"{_label(books, code)} has no registration by register-by {register_by} "
-            f"(program {program.code}); {after}",
+            f"{_label(books, code)}截至 register-by 期限（{register_by}，方案 "
+            f"{program.code}）没有核实登记；{after}",
             office=code,
         )
 

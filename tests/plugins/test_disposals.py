@@ -237,14 +237,14 @@ def test_ld201_asset_leaves_without_method():
     assert v.account == "Assets:Office:XN-JY-WH:Vehicles:V0001"
     assert v.office == "XN-JY-WH"
     assert "JY-V-0001" in v.message and "150,000.00 CNY" in v.message
-    assert "abolished on 2015-07-30" in v.message
+    assert "已于 2015-07-30 撤销" in v.message
 
 
 def test_ld201_on_the_abolition_day_and_for_a_merged_office():
     text = ledger(WRITE_OFF_CAR.format(date="2015-07-30"), **MERGE)
     v = one(check(text), "LD-201")
     assert v.office == "XN-JY-WH"
-    assert "merged into XN-WH on 2015-07-30" in v.message
+    assert "已于 2015-07-30 合并至 XN-WH" in v.message
 
 
 def test_ld201_unreadable_method_is_judged_absent():
@@ -260,7 +260,7 @@ def test_ld201_unreadable_method_is_judged_absent():
     violations = check(text)
     v = one(violations, "LD-201")
     assert v.entry.meta["lineno"] == line_of(text, '"车辆赠送"')
-    assert "cannot be read" in v.message
+    assert "`disposal:` 无法识别" in v.message
     assert "LI-302" in codes(violations)
 
 
@@ -329,7 +329,7 @@ def test_ld202_no_appraisal():
     text = ledger(auction("150000.00", appraisal=""))
     v = one(check(text, "2015-08-25"), "LD-202")
     assert v.entry.meta["lineno"] == line_of(text, '"拍卖 鄂L12345"')
-    assert "no appraisal" in v.message
+    assert "没有评估价值（成交金额 150,000.00 CNY）" in v.message
 
 
 def test_ld202_judges_a_retained_office_too():
@@ -372,7 +372,7 @@ def test_ld203_no_recipient():
     v = one(check(text, "2015-08-31"), "LD-203")
     assert v.entry.meta["lineno"] == line_of(text, '"房屋划转市机关事务管理局"')
     assert v.office == "XN-JY-WH"
-    assert "recipient" in v.message
+    assert "没有注明 `recipient:`" in v.message
 
 
 def test_ld203_not_a_state_unit_and_short_of_the_carrying_amount():
@@ -394,7 +394,8 @@ def test_ld203_not_a_state_unit_and_short_of_the_carrying_amount():
     leg, short = found if found[0].account else found[::-1]
     assert leg.account == "Expenses:Office:XN-JY-WH:Other"
     assert leg.entry.meta["lineno"] == line_of(text, '"房屋部分划转"')
-    assert "not a state unit" in leg.message
+    assert "不属于国有单位" in leg.message
+    assert "400,000.00 CNY" in leg.message
     assert "2,000,000.00 CNY" in short.message and "2,400,000.00 CNY" in short.message
 
 
@@ -451,7 +452,7 @@ def test_ld204_no_approval():
     v = one(check(text, "2015-08-31"), "LD-204")
     assert v.entry.meta["lineno"] == line_of(text, '"拍卖 鄂L12345"')
     assert v.office == "XN-JY-WH"
-    assert "approval" in v.message
+    assert "进行的拍卖没有 `approval:`" in v.message
 
 
 def test_ld204_judges_a_retained_office_too():
@@ -490,7 +491,7 @@ def test_ld205_asset_held_after_dispose_by():
     assert v.office == "XN-JY-WH"
     assert v.entry.meta["lineno"] == line_of(text, f"open {CAR}")
     assert "150,000.00 CNY" in v.message and "2015-08-31" in v.message
-    assert "still carries 150,000.00 CNY" in v.message
+    assert "截至 2015-09-01 余额仍为 150,000.00 CNY" in v.message
 
 
 def test_ld205_disposed_on_the_deadline_day_passes():
@@ -502,13 +503,13 @@ def test_ld205_disposed_the_day_after_stays_a_violation():
     text = ledger(TRANSFER, auction(date="2015-09-01"), remit(date="2015-09-01"))
     v = one(check(text), "LD-205")
     assert v.account == CAR
-    assert "cleared late, on 2015-09-01" in v.message
+    assert "直到 2015-09-01 余额才归零" in v.message
 
 
 def test_ld205_merged_office_too():
     v = one(check(ledger(TRANSFER, **MERGE)), "LD-205")
     assert v.account == CAR and v.office == "XN-JY-WH"
-    assert "merged into XN-WH" in v.message
+    assert "合并至 XN-WH" in v.message
 
 
 def test_ld205_near_miss_retained_office_keeps_its_car():
@@ -547,7 +548,7 @@ def test_ld206_short_form_remitted_late():
     text = ledger(TRANSFER, auction(form="short"), remit(form="short", date="2015-09-05"))
     v = one(check(text), "LD-206")
     assert v.account == "Assets:Office:XN-JY-WH:Cash"
-    assert "cleared late, on 2015-09-05" in v.message
+    assert "直到 2015-09-05 余额才归零" in v.message
 
 
 def test_ld206_remitted_to_another_governments_treasury():
@@ -783,7 +784,7 @@ def test_ld210_closed_on_the_last_day_passes_the_day_after_fails():
     late = ledger(TRANSFER, auction(), remit(), CLOSE.replace("2015-09-30", "2015-11-30"))
     found = only(check(late), "LD-210")
     assert len(found) == 4
-    assert all("closed late, on 2015-11-30" in v.message for v in found)
+    assert all("直到 2015-11-30 才关闭" in v.message for v in found)
 
 
 # --- LD-211 proceeds-as-income -------------------------------------------------------
@@ -843,7 +844,7 @@ def test_ld212_fifo_one_remittance_pays_the_oldest():
     v = found[0]
     assert v.entry.meta["lineno"] == line_of(text, '"转让设备"')
     assert v.office == "XN-JY-WH"
-    assert "50,000.00 CNY is still held" in v.message
+    assert "50,000.00 CNY 截至 2015-09-22 仍未上缴" in v.message
     # the sale's day 30 is 2015-09-21: not yet judged on that day
     assert "LD-212" not in codes(check(text, "2015-09-21"))
 
@@ -857,7 +858,7 @@ def test_ld212_remittance_deadline_day(day, late):
         return
     v = one(violations, "LD-212")
     assert v.entry.meta["lineno"] == line_of(text, '"拍卖 鄂L12345"')
-    assert "121,000.00 CNY was remitted late, on 2015-09-20" in v.message
+    assert "121,000.00 CNY 直到 2015-09-20 才上缴" in v.message
 
 
 def test_ld212_partial_late_and_held():
@@ -867,21 +868,21 @@ def test_ld212_partial_late_and_held():
         remit("15000.00", date="2015-10-01"),
     )
     v = one(check(text, "2016-01-01"), "LD-212")
-    assert "15,000.00 CNY was remitted late, on 2015-10-01" in v.message
-    assert "6,000.00 CNY is still held" in v.message
+    assert "15,000.00 CNY 直到 2015-10-01 才上缴" in v.message
+    assert "6,000.00 CNY 截至 2016-01-01 仍未上缴" in v.message
 
 
 def test_ld212_remittance_before_the_proceeds_does_not_count():
     text = ledger(CASH, remit("50000.00", date="2015-08-01", form="short"), auction())
     v = one(check(text, "2016-01-01"), "LD-212")
-    assert "121,000.00 CNY is still held" in v.message
+    assert "121,000.00 CNY 截至 2016-01-01 仍未上缴" in v.message
 
 
 def test_ld212_another_treasury_does_not_count():
     wrong = remit(form="short").replace("Assets:Treasury:XN-JY ", "Assets:Treasury:XN ")
     text = ledger(auction(form="short"), wrong)
     v = one(check(text, "2016-01-01"), "LD-212")
-    assert "121,000.00 CNY is still held" in v.message
+    assert "121,000.00 CNY 截至 2016-01-01 仍未上缴" in v.message
 
 
 def test_ld212_judges_a_retained_office_too():
@@ -922,7 +923,7 @@ def test_ld213_appraisal_valid_boundary(appraised, stale):
     v = one(violations, "LD-213")
     assert v.entry.meta["lineno"] == line_of(text, '"拍卖 鄂L12345"')
     assert v.office == "XN-JY-WH"
-    assert "366 days" in v.message and "2014-08-19" in v.message
+    assert "已 366 天" in v.message and "2014-08-19" in v.message
 
 
 def test_transfer_to_the_bare_transfers_account_is_to_a_state_unit():
