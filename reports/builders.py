@@ -53,7 +53,7 @@ KINDS = ("disposal", "progress", "registration", "reconciliation", "reception")
 
 # --- vocabulary ----------------------------------------------------------------------
 
-METHOD_ZH = {"transfer": "划转", "auction": "拍卖", "sale": "有偿转让"}
+METHOD_ZH = model.METHOD_WORDS  # 划转 拍卖 有偿转让: one table with the rule messages
 NO_METHOD = "未注明"
 
 CATEGORY_ZH = {
