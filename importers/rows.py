@@ -28,6 +28,7 @@ What is accepted, and what is refused:
 from __future__ import annotations
 
 import array
+import calendar
 import codecs
 import csv
 import dataclasses
@@ -102,9 +103,7 @@ class ImportProblems(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         lines = [str(p) for p in problems]
-        super().__init__(
-            f"{len(problems)} problem(s); nothing was imported:\n" + "\n".join(lines)
-        )
+        super().__init__(f"{len(problems)} 个问题，未导入任何内容：\n" + "\n".join(lines))
 
 
 def column_letter(index: int) -> str:
@@ -132,7 +131,11 @@ def _error(message: str) -> PydanticCustomError:
     return PydanticCustomError("liaison", message)
 
 
-_MISSING = "is required but empty"
+_MISSING = "是必填项，但单元格为空"
+_NOT_AN_AMOUNT = "不是金额"
+_NEGATIVE = "是负数；金额一律填正数（债务也填正数）"
+_IMPLAUSIBLE = "不是合理的日期（年份不在 1900 至 2100 之间）"
+_NOT_A_DATE = "不是日期，应写作 2015-07-25 这样的格式"
 _AMOUNT = re.compile(r"\d+(?:\.\d+)?")
 _PLAIN_AMOUNT = re.compile(r"\d{1,15}(?:\.\d{1,2})?")
 _CENTS = re.compile(
@@ -163,7 +166,7 @@ def money(value: Any) -> Decimal:
     if value is None:
         raise _error(_MISSING)
     if isinstance(value, bool):
-        raise _error("is not an amount")
+        raise _error(_NOT_AN_AMOUNT)
     if isinstance(value, int):
         number = Decimal(value)
     elif isinstance(value, float):
@@ -180,24 +183,24 @@ def money(value: Any) -> Decimal:
             raise _error(_MISSING)
         negative = text.startswith("-") or (text.startswith("(") and text.endswith(")"))
         if negative:
-            raise _error("is negative; amounts are entered positive (a debt too)")
+            raise _error(_NEGATIVE)
         if _GROUPED.fullmatch(text):
             text = text.replace(",", "")
         if not _AMOUNT.fullmatch(text):
-            raise _error("is not an amount in yuan like 120000.00")
+            raise _error("不是金额，应以元为单位写成 120000.00 这样的数字")
         number = Decimal(text)
     else:
-        raise _error("is not an amount")
+        raise _error(_NOT_AN_AMOUNT)
     if not number.is_finite():
-        raise _error("is not an amount")
+        raise _error(_NOT_AN_AMOUNT)
     if number < 0:
-        raise _error("is negative; amounts are entered positive (a debt too)")
+        raise _error(_NEGATIVE)
     try:
         rounded = number.quantize(CENT)
     except InvalidOperation as exc:
-        raise _error("is too large") from exc
+        raise _error("金额过大") from exc
     if rounded != number:
-        raise _error("has more than two decimals (amounts are yuan and fen)")
+        raise _error("小数超过两位（金额以元为单位，精确到分）")
     return rounded
 
 
@@ -230,9 +233,9 @@ def date(value: Any) -> datetime.date:
             try:
                 result = datetime.date.fromisoformat(text)
             except ValueError as exc:
-                raise _error(f"is not a real date ({exc})") from exc
+                raise _unreal(int(text[:4]), int(text[5:7]), int(text[8:10])) from exc
             if not 1900 <= result.year <= 2100:
-                raise _error("is not a plausible date (year outside 1900-2100)")
+                raise _error(_IMPLAUSIBLE)
             return result
         midnight = _MIDNIGHT.fullmatch(text)
         if midnight:
@@ -244,17 +247,32 @@ def date(value: Any) -> datetime.date:
                 try:
                     result = datetime.date(year, month, day)
                 except ValueError as exc:
-                    raise _error(f"is not a real date ({exc})") from exc
+                    raise _unreal(year, month, day) from exc
                 break
         else:
-            raise _error("is not a date like 2015-07-25")
+            raise _error(_NOT_A_DATE)
     elif isinstance(value, int | float):
-        raise _error("is a number, not a date; format the cell as a date")
+        raise _error("是数字而不是日期；请把单元格格式设为“日期”")
     else:
-        raise _error("is not a date")
+        raise _error("不是日期")
     if not 1900 <= result.year <= 2100:
-        raise _error("is not a plausible date (year outside 1900-2100)")
+        raise _error(_IMPLAUSIBLE)
     return result
+
+
+def _unreal(year: int, month: int, day: int) -> PydanticCustomError:
+    """Why a year, month and day that ``datetime.date`` refused make no date."""
+    if not datetime.MINYEAR <= year <= datetime.MAXYEAR:
+        return _error(_IMPLAUSIBLE)
+    if not 1 <= month <= 12:
+        why = f"没有 {month} 月"
+    elif day < 1:
+        why = f"没有 {day} 日"
+    elif day > (days := calendar.monthrange(year, month)[1]):
+        why = f"{year}年{month}月只有{days}天"
+    else:  # digits of another script, which fromisoformat does not read
+        return _error(_NOT_A_DATE)
+    return _error(f"不是真实存在的日期（{why}）")
 
 
 def optional_date(value: Any) -> datetime.date | None:
@@ -272,16 +290,16 @@ def text(value: Any) -> str:
     if value is None:
         raise _error(_MISSING)
     if isinstance(value, bool):
-        raise _error("is not text")
+        raise _error("不是文本")
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, datetime.datetime | datetime.date):
-        raise _error("is a date, not text")
+        raise _error("是日期而不是文本")
     result = str(value).strip()
     if not result:
         raise _error(_MISSING)
     if _CONTROL.search(result):
-        raise _error("contains control characters")
+        raise _error("含有控制字符（看不见的特殊字符）；请删除后重新输入")
     return result
 
 
@@ -295,9 +313,7 @@ def code(value: Any) -> str:
     """An office code: ASCII letters, digits and hyphens, like XN-JY-WH."""
     result = fold(text(value))
     if not _CODE.fullmatch(result):
-        raise _error(
-            "is not an office code (ASCII capitals, digits and hyphens, like XN-JY-WH)"
-        )
+        raise _error("不是机构代码（应由大写英文字母、数字和连字符组成，如 XN-JY-WH）")
     return result
 
 
@@ -350,8 +366,8 @@ def category(value: Any) -> str:
     found = _CATEGORY_LOOKUP.get(word) or _CATEGORY_LOOKUP.get(word.lower())
     if found is None:
         raise _error(
-            "is not a category: one of 土地 房屋 车辆 设备 企业 债权 债务 资金 or "
-            + " ".join(CATEGORY_NAMES)
+            "不是资产类别，应为以下之一：土地、房屋、车辆、设备、企业、债权、债务、"
+            "资金，或 " + "、".join(CATEGORY_NAMES)
         )
     return found
 
@@ -375,7 +391,7 @@ def method(value: Any) -> str:
     found = METHODS.get(word) or METHODS.get(word.lower())
     if found is None:
         raise _error(
-            "is not a disposal method: 划转 拍卖 有偿转让 or transfer auction sale"
+            "不是处置方式，应为以下之一：划转、拍卖、有偿转让，或 transfer、auction、sale"
         )
     return found
 
@@ -579,20 +595,17 @@ def open_table(
     label = label or str(path)
     table = Table(path, label, problems, iter(()))
     if not path.is_file():
-        table.problem("no such file")
+        table.problem("文件不存在")
         return table
     kind = sniff(path)
     suffix = path.suffix.lower()
     if kind == "empty":
-        table.problem("the file is empty")
+        table.problem("文件为空")
     elif kind == "xls":
-        table.problem(
-            "is an old Excel 97-2003 workbook (.xls); save it as .xlsx or CSV, import that"
-        )
+        table.problem("是旧版 Excel 97-2003 工作簿（.xls）；请另存为 .xlsx 或 CSV 后再导入")
     elif suffix in (".xlsx", ".xlsm") and kind != "xlsx":
         table.problem(
-            "is not an xlsx workbook (it does not start like one); if it is CSV, "
-            "name it .csv"
+            "不是 xlsx 工作簿（文件开头不像 xlsx）；如果它是 CSV 文件，请把扩展名改为 .csv"
         )
     elif kind == "xlsx":
         table.kind = "xlsx"
@@ -603,6 +616,24 @@ def open_table(
 
 
 # --- CSV -------------------------------------------------------------------------------
+
+
+_NUL = "含有 NUL 字节，不是 CSV 文本（可能是 UTF-16 编码或二进制文件）"
+
+_FIELD_LIMIT = re.compile(r"field larger than field limit \((\d+)\)")
+
+
+def _csv_reason(exc: csv.Error) -> str:
+    """The csv module's complaint in Chinese; one it has no words for, as it is."""
+    said = str(exc)
+    if said == "unexpected end of data":
+        return "文件在引号内结束"
+    if said == "',' expected after '\"'":
+        return "引号后面应紧跟逗号"
+    limit = _FIELD_LIMIT.fullmatch(said)
+    if limit:
+        return f"有字段超过 {limit.group(1)} 个字符"
+    return said
 
 
 def detect_encoding(path: Path) -> tuple[str | None, str | None]:
@@ -619,9 +650,9 @@ def detect_encoding(path: Path) -> tuple[str | None, str | None]:
     with open(path, "rb") as handle:
         head = handle.read(1 << 16)
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return None, "is UTF-16 text; save it as CSV UTF-8 (or GBK) and import that"
+        return None, "是 UTF-16 编码的文本；请另存为 CSV UTF-8（或 GBK）后再导入"
     if b"\x00" in head:
-        return None, "contains NUL bytes: it is not CSV text (UTF-16 or a binary file?)"
+        return None, _NUL
     if head.startswith(codecs.BOM_UTF8):
         candidates: tuple[str, ...] = ("utf-8-sig",)
     else:
@@ -651,11 +682,11 @@ def _decode_all(path: Path, encoding: str) -> str | None:
                 line += data[: max(exc.start, 0)].count(b"\n")
                 bad = data[exc.start : exc.start + 4]
                 return (
-                    f"line {line}: the bytes {bad!r} are neither UTF-8 nor GBK/GB18030; "
-                    "save the file as CSV UTF-8 (or GBK) and import that"
+                    f"第 {line} 行：字节 {bad!r} 既不是 UTF-8 也不是 GBK/GB18030 编码；"
+                    "请另存为 CSV UTF-8（或 GBK）后再导入"
                 )
             if "\x00" in decoded:
-                return "contains NUL bytes: it is not CSV text (UTF-16 or a binary file?)"
+                return _NUL
             if encoding == "gb18030" and not decoded.isascii():
                 # counted in C: characters outside ASCII, and those outside GB2312
                 wide += len(decoded) - len(decoded.encode("ascii", "ignore"))
@@ -665,9 +696,8 @@ def _decode_all(path: Path, encoding: str) -> str | None:
                 break
     if wide and rare * 4 > wide:
         return (
-            f"is neither UTF-8 nor plausible GBK ({rare} of {wide} non-ASCII characters "
-            "are rare ones: another encoding such as Latin-1 or Big5?); save it as CSV "
-            "UTF-8 and import that"
+            f"既不是 UTF-8，也不像 GBK（{wide} 个非 ASCII 字符中有 {rare} 个是生僻字，"
+            "可能是 Latin-1、Big5 等其他编码）；请另存为 CSV UTF-8 后再导入"
         )
     return None
 
@@ -677,7 +707,7 @@ def _csv_rows(
 ) -> Iterator[tuple[int, list[Any]]]:
     encoding, failure = detect_encoding(table.path)
     if encoding is None:
-        table.problem(failure or "cannot be read")
+        table.problem(failure or "无法读取")
         return
     size = table.path.stat().st_size or 1
     raw = open(table.path, "rb")  # noqa: SIM115 - closed below, the generator owns it
@@ -692,8 +722,8 @@ def _csv_rows(
                 break
             except csv.Error as exc:
                 table.problem(
-                    f"is not well-formed CSV at line {reader.line_num}: {exc} "
-                    "(a quote left open, or the file is truncated)"
+                    f"第 {reader.line_num} 行不是格式正确的 CSV：{_csv_reason(exc)}"
+                    "（可能有引号未闭合，或文件不完整）"
                 )
                 return
             number += 1
@@ -724,14 +754,14 @@ def _xlsx_rows(
     try:
         workbook = openpyxl.load_workbook(table.path, read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        table.problem(f"cannot be read as an xlsx workbook (truncated or damaged?): {exc}")
+        table.problem(f"无法作为 xlsx 工作簿读取（文件可能不完整或已损坏）：{exc}")
         return
     except Exception as exc:  # openpyxl raises many kinds on damaged workbooks
-        table.problem(f"cannot be read as an xlsx workbook: {type(exc).__name__}: {exc}")
+        table.problem(f"无法作为 xlsx 工作簿读取：{type(exc).__name__}: {exc}")
         return
     try:
         if not workbook.worksheets:
-            table.problem("the workbook has no worksheet")
+            table.problem("工作簿中没有工作表")
             return
         sheet = workbook.worksheets[0]
         table.merged = _merged_ranges(workbook, sheet)
@@ -742,11 +772,10 @@ def _xlsx_rows(
                     progress(number / total)
                 yield number, list(values)
         except (zipfile.BadZipFile, OSError, EOFError, zipfile.LargeZipFile) as exc:
-            table.problem(f"cannot be read to its end (truncated or damaged?): {exc}")
+            table.problem(f"无法读到末尾（文件可能不完整或已损坏）：{exc}")
         except Exception as exc:  # a damaged sheet's XML
             table.problem(
-                f"cannot be read to its end (truncated or damaged?): "
-                f"{type(exc).__name__}: {exc}"
+                f"无法读到末尾（文件可能不完整或已损坏）：{type(exc).__name__}: {exc}"
             )
     finally:
         workbook.close()
@@ -842,9 +871,9 @@ def match_header(
             hint = difflib.get_close_matches(written, known, n=1, cutoff=0.6)
             if not hint:
                 hint = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-            suffix = f"; did you mean {hint[0]!r}?" if hint else ""
+            suffix = f"；是否应为 {hint[0]!r}？" if hint else ""
             table.problem(
-                f"unknown column{suffix} (known: {', '.join(known)})",
+                f"无法识别的列名{suffix}（可用的列名：{'、'.join(known)}）",
                 number,
                 index,
                 written,
@@ -855,8 +884,8 @@ def match_header(
         if column.field in positions:
             first = positions[column.field]
             table.problem(
-                f"duplicate column: {column.zh}/{column.en} is already column "
-                f"{column_letter(first)} ({labels[column.field]!r})",
+                f"列重复：{column.zh}/{column.en} 已在 {column_letter(first)} 列"
+                f"（{labels[column.field]!r}）；请删除多余的一列",
                 number,
                 index,
                 written,
@@ -868,9 +897,7 @@ def match_header(
         labels[column.field] = written
     for column in schema.columns:
         if column.required and column.field not in positions:
-            table.problem(
-                f"missing column {column.zh} ({column.en}), which is required", number
-            )
+            table.problem(f"缺少必填的列：{column.zh}（{column.en}）", number)
             ok = False
     if not ok:
         return None
@@ -1033,22 +1060,20 @@ def typed_rows(
             pending_blank.append(number)
             continue
         for blank in pending_blank:
-            table.problem(
-                "blank row in the middle of the data; delete it or fill it", blank
-            )
+            table.problem("数据中间有空行；请删除该行或补填内容", blank)
         pending_blank.clear()
         data_rows += 1
         if len(cells) < width and table.kind == "csv":
             table.problem(
-                f"has {len(cells)} fields where the header has {width} "
-                "(a truncated line, or a missing separator)",
+                f"只有 {len(cells)} 个字段，而表头有 {width} 列"
+                "（该行不完整，或缺少逗号分隔符）",
                 number,
             )
             continue
         if len(cells) > width and not _blank(cells[width:]):
             table.problem(
-                f"has {len(cells)} fields where the header has {width}: values beyond "
-                "the last column (an unquoted comma?)",
+                f"有 {len(cells)} 个字段，而表头只有 {width} 列：最后一列之后还有值"
+                "（是否有未加引号的逗号？）",
                 number,
                 width,
                 None,
@@ -1079,7 +1104,7 @@ def typed_rows(
             if table.kind == "xlsx" and isinstance(value, str) and value.startswith("="):
                 # read with data_only=False: a formula arrives as its text, "=B2*0.9"
                 table.problem(
-                    "is a formula; paste the values instead (Paste Special → Values)",
+                    "是公式；请改为粘贴数值（选择性粘贴 → 数值）",
                     number,
                     index,
                     header.labels[field],
@@ -1097,7 +1122,7 @@ def typed_rows(
                 first = firsts[key]
                 position = header.positions["asset_id"]
                 table.problem(
-                    f"asset id {key} is also on row {first} of this file",
+                    f"资产编号 {key} 与本文件第 {first} 行重复",
                     number,
                     position,
                     header.labels["asset_id"],
@@ -1131,10 +1156,10 @@ def typed_rows(
         yield number, row
     if not header_seen:
         if not table.problems:
-            table.problem("has no header row and no data (an empty sheet?)")
+            table.problem("没有表头，也没有数据（是空工作表吗？）")
         return
     if header is not None and data_rows == 0:
-        table.problem("has a header row but no data rows", header.row)
+        table.problem("只有表头，没有数据行", header.row)
     if table.merged and header is not None:
         _report_merges(table, header)
 
@@ -1168,7 +1193,7 @@ def _report_merges(table: Table, header: Header) -> None:
     for row1, col1, row2, col2 in inside:
         ref = f"{column_letter(col1)}{row1}:{column_letter(col2)}{row2}"
         table.problem(
-            f"merged cells {ref}; unmerge them and fill every row's own value",
+            f"合并单元格 {ref}；请取消合并单元格，并为每一行填上各自的值",
             row1,
             col1,
         )

@@ -39,36 +39,39 @@ GOOD_ROW = [
 
 # file name -> (kind, [(location suffix, message fragment), ...])
 CORPUS: dict[str, tuple[str, list[tuple[str, str]]]] = {
-    "missing-header.csv": ("inventory", [(":1:", "missing column 资产编号 (asset-id)")]),
-    "duplicate-header.csv": ("inventory", [(":1:K:", "duplicate column")]),
-    "misspelt-header.csv": ("inventory", [(":1:B:", "did you mean 'asset-id'?")]),
-    "non-numeric-amount.csv": ("inventory", [(":2:G:", "not an amount")]),
-    "negative-amount.csv": ("inventory", [(":2:G:", "is negative")]),
-    "over-precise-amount.csv": ("inventory", [(":2:G:", "more than two decimals")]),
-    "impossible-date.csv": ("inventory", [(":2:J:", "not a real date")]),
-    "not-a-date.csv": ("inventory", [(":2:E:", "not a date like 2015-07-25")]),
+    "missing-header.csv": ("inventory", [(":1:", "缺少必填的列：资产编号（asset-id）")]),
+    "duplicate-header.csv": ("inventory", [(":1:K:", "列重复：资产名称/name 已在 C 列")]),
+    "misspelt-header.csv": ("inventory", [(":1:B:", "是否应为 'asset-id'？")]),
+    "non-numeric-amount.csv": ("inventory", [(":2:G:", "不是金额，应以元为单位")]),
+    "negative-amount.csv": ("inventory", [(":2:G:", "是负数")]),
+    "over-precise-amount.csv": ("inventory", [(":2:G:", "小数超过两位")]),
+    "impossible-date.csv": (
+        "inventory",
+        [(":2:J:", "不是真实存在的日期（2015年2月只有28天）")],
+    ),
+    "not-a-date.csv": ("inventory", [(":2:E:", "不是日期，应写作 2015-07-25")]),
     "unknown-office.csv": ("inventory", [(":2:A:", "office XN-ZZ-WH is not declared")]),
-    "bad-office-code.csv": ("inventory", [(":2:A:", "is not an office code")]),
-    "unknown-category.csv": ("inventory", [(":2:D:", "is not a category")]),
-    "duplicate-id-in-file.csv": ("inventory", [(":3:B:", "also on row 2")]),
+    "bad-office-code.csv": ("inventory", [(":2:A:", "不是机构代码")]),
+    "unknown-category.csv": ("inventory", [(":2:D:", "不是资产类别")]),
+    "duplicate-id-in-file.csv": ("inventory", [(":3:B:", "JY-V-0001 与本文件第 2 行重复")]),
     "duplicate-id-against-ledger.csv": (
         "inventory",
         [(":2:B:", "JY-B-0001 is already in the ledger")],
     ),
-    "empty.csv": ("inventory", [(": ", "the file is empty")]),
-    "header-only.csv": ("inventory", [(":1: ", "no data rows")]),
-    "truncated.csv": ("inventory", [(":3: ", "has 5 fields where the header has 10")]),
-    "quote-left-open.csv": ("inventory", [(": ", "not well-formed CSV")]),
-    "utf16.csv": ("inventory", [(": ", "UTF-16")]),
-    "latin1.csv": ("inventory", [(": ", "neither UTF-8 nor plausible GBK")]),
-    "binary.csv": ("inventory", [(": ", "NUL bytes")]),
-    "blank-row-middle.csv": ("inventory", [(":3: ", "blank row in the middle")]),
-    "extra-fields.csv": ("inventory", [(":2:K:", "values beyond the last column")]),
-    "missing-value.csv": ("inventory", [(":2:C:", "is required but empty")]),
-    "old-excel.xls": ("inventory", [(": ", "old Excel 97-2003 workbook")]),
-    "text-named.xlsx": ("inventory", [(": ", "is not an xlsx workbook")]),
+    "empty.csv": ("inventory", [(": ", "文件为空")]),
+    "header-only.csv": ("inventory", [(":1: ", "没有数据行")]),
+    "truncated.csv": ("inventory", [(":3: ", "只有 5 个字段，而表头有 10 列")]),
+    "quote-left-open.csv": ("inventory", [(": ", "第 3 行不是格式正确的 CSV")]),
+    "utf16.csv": ("inventory", [(": ", "是 UTF-16 编码的文本")]),
+    "latin1.csv": ("inventory", [(": ", "既不是 UTF-8，也不像 GBK")]),
+    "binary.csv": ("inventory", [(": ", "含有 NUL 字节")]),
+    "blank-row-middle.csv": ("inventory", [(":3: ", "数据中间有空行")]),
+    "extra-fields.csv": ("inventory", [(":2:K:", "最后一列之后还有值")]),
+    "missing-value.csv": ("inventory", [(":2:C:", "是必填项，但单元格为空")]),
+    "old-excel.xls": ("inventory", [(": ", "旧版 Excel 97-2003 工作簿")]),
+    "text-named.xlsx": ("inventory", [(": ", "不是 xlsx 工作簿")]),
     "disposals-unknown-asset.csv": ("disposals", [(":2:A:", "is not in the ledger")]),
-    "disposals-unknown-method.csv": ("disposals", [(":2:B:", "not a disposal method")]),
+    "disposals-unknown-method.csv": ("disposals", [(":2:B:", "不是处置方式")]),
     "disposals-transfer-without-recipient.csv": (
         "disposals",
         [(":2:G:", "needs its recipient")],
@@ -77,7 +80,7 @@ CORPUS: dict[str, tuple[str, list[tuple[str, str]]]] = {
         "disposals",
         [(":2:F:", "needs its proceeds")],
     ),
-    "disposals-missing-date.csv": ("disposals", [(":2:C:", "is required but empty")]),
+    "disposals-missing-date.csv": ("disposals", [(":2:C:", "是必填项，但单元格为空")]),
 }
 
 
@@ -126,18 +129,18 @@ def _xlsx_bool_amount(path: Path) -> Path:
 
 
 BUILT = {
-    "formula.xlsx": (_xlsx_formula, [(":2:G:", "is a formula")]),
-    "merged.xlsx": (_xlsx_merged, [(":2:A:", "merged cells A2:A3")]),
-    "header-only.xlsx": (_xlsx_header_only, [(":1: ", "no data rows")]),
-    "truncated.xlsx": (_xlsx_truncated, [(": ", "cannot be read as an xlsx workbook")]),
-    "number-as-date.xlsx": (_xlsx_number_as_date, [(":2:J:", "a number, not a date")]),
-    "blank-row-middle.xlsx": (_xlsx_blank_row, [(":3: ", "blank row in the middle")]),
-    "empty-sheet.xlsx": (_xlsx_empty_sheet, [(": ", "no header row")]),
+    "formula.xlsx": (_xlsx_formula, [(":2:G:", "是公式")]),
+    "merged.xlsx": (_xlsx_merged, [(":2:A:", "合并单元格 A2:A3")]),
+    "header-only.xlsx": (_xlsx_header_only, [(":1: ", "没有数据行")]),
+    "truncated.xlsx": (_xlsx_truncated, [(": ", "无法作为 xlsx 工作簿读取")]),
+    "number-as-date.xlsx": (_xlsx_number_as_date, [(":2:J:", "是数字而不是日期")]),
+    "blank-row-middle.xlsx": (_xlsx_blank_row, [(":3: ", "数据中间有空行")]),
+    "empty-sheet.xlsx": (_xlsx_empty_sheet, [(": ", "没有表头")]),
     "impossible-text-date.xlsx": (
         _xlsx_impossible_text_date,
-        [(":2:J:", "not a real date")],
+        [(":2:J:", "不是真实存在的日期（没有 13 月）")],
     ),
-    "bool-amount.xlsx": (_xlsx_bool_amount, [(":2:G:", "is not an amount")]),
+    "bool-amount.xlsx": (_xlsx_bool_amount, [(":2:G:", "不是金额")]),
 }
 
 
@@ -197,12 +200,12 @@ def test_every_problem_in_one_run(capsys, ledger, tmp_path):
         path,
         "inventory",
         [
-            (":2:G:", "is negative"),
-            (":3:D:", "is not a category"),
-            (":4:E:", "not a real date"),
-            (":4:G:", "more than two decimals"),
-            (":5:B:", "also on row 2"),
-            (":5:D:", "is not a category"),  # a duplicate's other cells are checked too
+            (":2:G:", "是负数"),
+            (":3:D:", "不是资产类别"),
+            (":4:E:", "不是真实存在的日期（2011年2月只有28天）"),
+            (":4:G:", "小数超过两位"),
+            (":5:B:", "资产编号 A-1 与本文件第 2 行重复"),
+            (":5:D:", "不是资产类别"),  # a duplicate's other cells are checked too
         ],
     )
     assert "6 problem(s)" in err
@@ -296,4 +299,4 @@ def test_bad_bytes_after_a_character_cut_by_a_block_end(tmp_path):
     assert encoding is None
     expected = data[: rows_lib._DECODE_CHUNK].count(b"\n") + 1
     assert failure is not None
-    assert failure.startswith(f"line {expected}: the bytes b'\\xe8\\xb5A\\n' ")
+    assert failure.startswith(f"第 {expected} 行：字节 b'\\xe8\\xb5A\\n' ")

@@ -460,7 +460,7 @@ def test_a_declined_import_leaves_the_output_as_it_was(tmp_path, capsys, monkeyp
         capsys, "import", "inventory", path, "--ledger", ledger, "--output", output
     )
     assert code == 2
-    assert "asset id JY-V-0000 is also on row 2 of this file" in err
+    assert "资产编号 JY-V-0000 与本文件第 2 行重复" in err
     assert output.read_text(encoding="utf-8") == "; kept\n"
     rows[39][1] = "JY-V-0039"
     path = _write(tmp_path / "dup.csv", rows)
@@ -537,7 +537,7 @@ def test_an_id_repeated_right_after_itself_declines(tmp_path, monkeypatch, at):
     rows = _plain(40)
     rows[at][1] = rows[at - 1][1]
     taken, problems = _compare(_write(tmp_path / "again.csv", rows), _index(tmp_path))
-    assert not taken and any("also on row" in p for p in problems)
+    assert not taken and any("与本文件第" in p for p in problems)
 
 
 @pytest.mark.parametrize("use, taken", [("堃", False), ("办公", True)])

@@ -144,9 +144,9 @@ def test_bad_register_is_refused_whole_in_fava(fava, tmp_path):
     path.write_bytes(csv_bytes(rows))
     response = _extract(client, api, str(path), "liaison.inventory")
     assert response.status_code != 200
-    text = response.get_data(as_text=True)
-    assert "bad.csv:3:G" in text and "is negative" in text
-    assert "nothing was imported" in text
+    text = response.get_json()["error"]  # the JSON escapes the Chinese; decoded here
+    assert "bad.csv:3:G" in text and "是负数" in text
+    assert "未导入任何内容" in text
 
 
 def test_disposal_extracted_and_saved_through_fava(fava, tmp_path):
