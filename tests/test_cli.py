@@ -8,6 +8,7 @@ import io
 import json
 import os
 import textwrap
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -194,6 +195,74 @@ def test_explain_prints_what_why_fix(capsys):
     assert code == 0
     assert len(out.splitlines()) == len(RULES)
     assert run(capsys, "explain", "XX-1")[0] == 2
+
+
+def columns(line: str) -> int:
+    """The terminal columns of ``line``: CJK (east-asian wide or fullwidth) take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+
+def flat(text: str) -> str:
+    return "".join(text.split())
+
+
+def test_explain_prints_the_chinese_then_the_english(capsys):
+    rule = RULES["LD-202"]
+    code, out, _ = run(capsys, "explain", "LD-202")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines.index("中文说明") < lines.index("English")
+    zh, en = out.split("\nEnglish\n")
+    for paragraph in rule.explanation_zh.split("\n"):
+        assert flat(paragraph) in flat(zh)
+    for paragraph in rule.explanation.split("\n"):
+        assert flat(paragraph) in flat(en)
+    assert "含义：" in zh and "What:" not in zh
+    assert "  改正：记录 `appraisal:`" in zh  # indented as the English is
+    # another rule's explanation is not this one's
+    _, other, _ = run(capsys, "explain", "LO-101")
+    assert flat(rule.explanation_zh.split("\n")[0]) not in flat(other)
+    assert flat(RULES["LO-101"].explanation_zh.split("\n")[0]) in flat(other)
+
+
+def test_explain_wraps_every_line_to_88_terminal_columns(capsys):
+    assert cli.WIDTH == 88
+    widest = 0
+    for rule in RULES.values():
+        _, out, _ = run(capsys, "explain", rule.code)
+        lines = out.splitlines()
+        wide = [line for line in lines if columns(line) > cli.WIDTH]
+        assert wide == [], rule.code
+        chinese = lines[lines.index("中文说明") + 1 : lines.index("English")]
+        widest = max(widest, *(columns(line) for line in chinese))
+    assert widest >= cli.WIDTH - 2  # the Chinese fills its lines, it is not cut at half
+    # a wrap that counted characters, not columns, would print these on one line each
+    fits_by_characters = [
+        paragraph
+        for rule in RULES.values()
+        for paragraph in rule.explanation_zh.split("\n")
+        if len("  " + paragraph) <= cli.WIDTH < columns("  " + paragraph)
+    ]
+    assert len(fits_by_characters) > 10
+
+
+def test_wrap_breaks_chinese_between_characters_by_columns():
+    lines = cli.wrap("汉" * 30, 20, "  ", "    ")
+    assert lines == [
+        "  " + "汉" * 9,
+        "    " + "汉" * 8,
+        "    " + "汉" * 8,
+        "    " + "汉" * 5,
+    ]
+    assert cli.display_width("汉字 ab") == 7
+    # no line starts with a closing mark: the character before it goes along
+    lines = cli.wrap("汉" * 10 + "，" + "字" * 5, 20)
+    assert lines == ["汉" * 9, "汉，" + "字" * 5]
+    # metadata keys and numbers stay whole
+    lines = cli.wrap("须有 `price-approval:` 和 `appraisal:`", 24)
+    assert lines == ["须有 `price-approval:`", "和 `appraisal:`"]
+    assert cli.wrap("咸政办函〔2015〕58号", 14) == ["咸政办函", "〔2015〕58号"]
+    assert cli.wrap("x" * 25, 10) == ["x" * 10, "x" * 10, "x" * 5]
 
 
 @pytest.fixture
