@@ -19,8 +19,8 @@ as-of date:
   its date, the registration, physical assets at the start / disposed / left (count and
   value) with a progress bar, Cash and 应缴财政款 still held, its violations;
 - the violations grouped by rule (code, name, clause, count, the catalogue's
-  explanation as ``liaison explain`` prints it) and then by office, each linked to its
-  entry in Fava's editor;
+  explanation as ``liaison explain`` prints it: in Chinese, the English beneath it) and
+  then by office, each linked to its entry in Fava's editor;
 - a form to upload an inventory register (xlsx or CSV): ``import_register`` runs
   ``liaison import inventory`` on it against the ledger and appends the new entries to
   the target file. Fava's own Import page cannot do this: it saves only transactions,
@@ -57,6 +57,7 @@ from typing import Any
 
 from fava.ext import FavaExtensionBase
 from fava.ext import extension_endpoint
+from markupsafe import Markup
 
 from plugins import engine
 from plugins import model
@@ -221,6 +222,7 @@ class RuleGroup:
     clause: str
     title: str
     explanation: str
+    explanation_zh: str
     count: int
     offices: tuple[OfficeGroup, ...]
 
@@ -573,11 +575,35 @@ def group_violations(
                 clause=rule.clause if rule else "",
                 title=rule.title if rule else "",
                 explanation=rule.explanation if rule else "",
+                explanation_zh=rule.explanation_zh if rule else "",
                 count=sum(len(o.items) for o in offices),
                 offices=tuple(offices),
             )
         )
     return groups
+
+
+_LABEL = re.compile(r"^(?:含义|依据|改正)：|^(?:What|Why|Fix):")
+
+
+def explanation_html(text: str) -> Markup:
+    """A catalogue explanation as html: a paragraph for each line, its label (``含义：``,
+    ``What:``) in bold, what stands between backticks (metadata, ledger snippets) as
+    code, and everything else escaped."""
+    paragraphs = []
+    for line in text.split("\n"):
+        match = _LABEL.match(line)
+        label = match.group(0) if match else ""
+        parts = line[len(label) :].split("`")
+        if len(parts) % 2 == 0:  # an unpaired backtick: shown as written
+            parts = [line[len(label) :]]
+        body = Markup("").join(
+            Markup("<code>{}</code>").format(part) if i % 2 else part
+            for i, part in enumerate(parts)
+        )
+        head = Markup("<b>{}</b>").format(label) if label else ""
+        paragraphs.append(Markup("<p>{}{}</p>").format(head, body))
+    return Markup("").join(paragraphs)
 
 
 def money_text(value: Decimal | None) -> str:
@@ -672,6 +698,7 @@ class Dashboard(FavaExtensionBase):
     report_title = "清理规范"
     has_js_module = True
     money_text = staticmethod(money_text)
+    explanation_html = staticmethod(explanation_html)
 
     def __init__(self, ledger: Any, config: str | None = None) -> None:
         super().__init__(ledger, config)
@@ -840,7 +867,6 @@ class Dashboard(FavaExtensionBase):
 
     def _result_page(self, result: ImportResult) -> str:
         from flask import render_template
-        from markupsafe import Markup
 
         template = self.jinja_env.get_template("DashboardImport.html")
         content = Markup(template.render(result=result, extension=self))  # noqa: S704

@@ -18,10 +18,13 @@ from urllib.parse import urlsplit
 import pytest
 from beancount import loader
 from fava.application import create_app
+from markupsafe import escape
 
+from plugins.rules import RULES
 from plugins.rules import PolicyViolation
 from reports import ledger as ledger_lib
 from reports.cli import EXAMPLE
+from reports.dashboard import explanation_html
 
 EXTENSION = '2010-01-01 custom "fava-extension" "reports.dashboard"'
 HEADER = [
@@ -116,6 +119,13 @@ def violations_section(page: str) -> str:
     return page[start : page.index("</section>", start)]
 
 
+def rule_block(section: str, code: str) -> str:
+    """The rule's block in the violations section: its heading, explanation, items."""
+    start = section.index(f'<div class="rule" id="rule-{code}">')
+    end = section.find('<div class="rule"', start + 1)
+    return section[start : end if end >= 0 else len(section)]
+
+
 # --- the example ledger ----------------------------------------------------------------
 
 
@@ -139,6 +149,40 @@ def test_example_ledger_page_lists_every_office_and_links_every_violation():
     assert "<code>liaison explain LD-202</code>" in section
     assert "price-approval" in section
     assert "截至 2016-12-31" in page  # the ledger's plugin config's as-of
+
+
+def test_example_ledger_page_explains_each_rule_in_chinese_with_the_english_beneath():
+    loaded = ledger_lib.load(EXAMPLE)
+    section = violations_section(Fava(EXAMPLE).page())
+    codes = sorted({v.code for v in loaded.violations})
+    assert "LD-202" in codes and "LO-101" not in codes
+    for code in codes:
+        block = rule_block(section, code)
+        chinese = str(explanation_html(RULES[code].explanation_zh))
+        english = str(escape(RULES[code].explanation))
+        assert chinese in block, code
+        assert english in block, code
+        assert block.index(chinese) < block.index("<summary>English</summary>")
+        assert block.index("<summary>English</summary>") < block.index(english)
+    ld202 = rule_block(section, "LD-202")
+    assert "<b>含义：</b>拍卖或有偿转让" in ld202
+    assert "<code>price-approval:</code>" in ld202
+    # each rule shows its own explanation, and rules without violations none
+    assert str(explanation_html(RULES["LD-202"].explanation_zh)) not in rule_block(
+        section, "LD-204"
+    )
+    assert str(explanation_html(RULES["LO-101"].explanation_zh)) not in section
+    assert RULES["LO-101"].explanation_zh[3:20] not in section  # 方案撤销这一级别…
+
+
+def test_explanation_html_escapes_all_but_its_own_markup():
+    assert str(explanation_html("含义：<x> & `a<b>` 余下\nWhy: `c`")) == (
+        "<p><b>含义：</b>&lt;x&gt; &amp; <code>a&lt;b&gt;</code> 余下</p>"
+        "<p><b>Why:</b> <code>c</code></p>"
+    )
+    assert (
+        str(explanation_html("依据：单个 ` 反引号")) == "<p><b>依据：</b>单个 ` 反引号</p>"
+    )
 
 
 # --- figures on a small ledger ---------------------------------------------------------
