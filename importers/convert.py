@@ -288,8 +288,8 @@ class _Context:
             if opened > date:
                 self.problem(
                     row,
-                    f"the ledger opens {account} on {opened}, after this row's date "
-                    f"{date}; move the open earlier",
+                    f"账本于 {opened} 才开设 {account}，晚于本行日期 {date}；"
+                    "请把该账户的 open 日期提前",
                     column,
                     date.isoformat(),
                 )
@@ -379,7 +379,7 @@ def inventory_entries(
         if first is not None:
             ctx.problem(
                 number,
-                f"asset id {row.asset_id} is also on row {first} of this file",
+                f"资产编号 {row.asset_id} 与本文件第 {first} 行重复",
                 col("asset_id"),
                 row.asset_id,
             )
@@ -389,8 +389,8 @@ def inventory_entries(
         if offices is not None and row.office not in offices:
             ctx.problem(
                 number,
-                f"office {row.office} is not declared in the ledger "
-                f'(custom "office" "{row.office}" "名称")',
+                f"机构 {row.office} 未在账本中声明：请用 "
+                f'`custom "office" "{row.office}" "名称"` 声明，或更正机构代码',
                 col("office"),
                 row.office,
             )
@@ -399,7 +399,7 @@ def inventory_entries(
         if booked is None:
             ctx.problem(
                 number,
-                "has no booking date: fill 登记日期 (date), or give --date",
+                "没有记账日期：请填写登记日期（date）列，或用 --date 指定",
                 col("date"),
             )
             continue
@@ -409,9 +409,8 @@ def inventory_entries(
             if differences:
                 ctx.problem(
                     number,
-                    f"asset id {row.asset_id} is already in the ledger ({held.account} "
-                    f"at {held.where}) with other values: {'; '.join(differences)}; "
-                    "correct the file or the ledger",
+                    f"资产编号 {row.asset_id} 已在账本中（{held.account}，{held.where}），"
+                    f"但与本文件的值不同：{'；'.join(differences)}；请更正文件或账本",
                     col("asset_id"),
                     row.asset_id,
                 )
@@ -426,7 +425,7 @@ def inventory_entries(
         if not valid:
             ctx.problem(
                 number,
-                f"makes the account name {account}, which Beancount refuses",
+                f"生成的账户名 {account} 不符合 Beancount 的命名规则",
                 col("asset_id"),
                 row.asset_id,
             )
@@ -541,30 +540,36 @@ def _inventory_differences(row: InventoryRow, held: Held) -> list[str]:
     """What differs between a register row and what the ledger holds under its id."""
     found = []
     pairs = (
-        ("office", row.office, held.office),
-        ("category", row.category, held.category),
-        ("name", row.name, held.name),
-        ("acquired", row.acquired, held.acquired),
-        ("original-cost", row.original_cost, held.original_cost),
-        ("appraisal", row.appraisal, held.appraisal),
-        ("use", row.use, held.use),
+        ("机构代码（office）", row.office, held.office),
+        ("资产类别（category）", row.category, held.category),
+        ("资产名称（name）", row.name, held.name),
+        ("取得日期（acquired）", row.acquired, held.acquired),
+        ("原值（original-cost）", row.original_cost, held.original_cost),
+        ("评估价值（appraisal）", row.appraisal, held.appraisal),
+        ("用途（use）", row.use, held.use),
     )
     for label, mine, theirs in pairs:
         if mine != theirs:
-            found.append(f"{label} {_plain(mine)} here, {_plain(theirs)} there")
+            found.append(_difference(label, mine, theirs))
     if held.opening is not None:
         opening = -held.opening if row.category == "Payables" else held.opening
         if opening != row.book_value:
-            found.append(f"book-value {row.book_value} here, {opening} there")
+            found.append(_difference("账面净值（book-value）", row.book_value, opening))
     return found
 
 
+def _difference(label: str, mine: Any, theirs: Any) -> str:
+    """``资产名称（name）本文件为 '办公大楼'，账本为 '办公楼'``."""
+    return f"{label}本文件为{_plain(mine)}，账本为{_plain(theirs)}"
+
+
 def _plain(value: Any) -> str:
+    """A value as a difference shows it, after 为: ``空``, or a space and the value."""
     if value is None:
-        return "(none)"
+        return "空"
     if isinstance(value, str):
-        return repr(value)
-    return str(value)
+        return " " + repr(value)
+    return " " + str(value)
 
 
 # --- Disposals --------------------------------------------------------------------------
@@ -603,7 +608,7 @@ def disposal_entries(
         if first is not None:
             ctx.problem(
                 number,
-                f"asset {row.asset_id} is also disposed of on row {first} of this file",
+                f"资产 {row.asset_id} 已在本文件第 {first} 行处置，不能重复处置",
                 col("asset_id"),
                 row.asset_id,
             )
@@ -614,7 +619,7 @@ def disposal_entries(
         if held is None:
             ctx.problem(
                 number,
-                f"asset id {row.asset_id} is not in the ledger; import the register first",
+                f"资产编号 {row.asset_id} 不在账本中；请先导入资产清查登记表",
                 col("asset_id"),
                 row.asset_id,
             )
@@ -622,8 +627,8 @@ def disposal_entries(
         if held.category not in PHYSICAL:
             ctx.problem(
                 number,
-                f"asset {row.asset_id} ({held.account}) is not Land, Buildings, Vehicles, "
-                "Equipment or Enterprises; only those are disposed of",
+                f"资产 {row.asset_id}（{held.account}）不属于土地、房屋、车辆、设备或企业"
+                "（Land、Buildings、Vehicles、Equipment、Enterprises），只有这几类可以处置",
                 col("asset_id"),
                 row.asset_id,
             )
@@ -637,8 +642,8 @@ def disposal_entries(
             if differences:
                 ctx.problem(
                     number,
-                    f"the ledger already records this disposal ({same_day[0].where}) "
-                    f"with other values: {'; '.join(differences)}",
+                    f"账本已记录这笔处置（{same_day[0].where}），但与本文件的值不同："
+                    f"{'；'.join(differences)}；请更正文件或账本",
                     col("asset_id"),
                     row.asset_id,
                 )
@@ -654,8 +659,8 @@ def disposal_entries(
         if recorded:
             ctx.problem(
                 number,
-                f"the ledger already records the disposal of {row.asset_id} on "
-                f"{recorded[0].date} ({recorded[0].where})",
+                f"账本已记录资产 {row.asset_id} 于 {recorded[0].date} 处置"
+                f"（{recorded[0].where}），不能再次处置",
                 col("date"),
                 row.date.isoformat(),
             )
@@ -664,8 +669,8 @@ def disposal_entries(
         if carrying <= 0:
             ctx.problem(
                 number,
-                f"{held.account} carries no balance on {row.date} "
-                f"({carrying} CNY); nothing to dispose of",
+                f"{held.account} 在 {row.date} 的余额为 {carrying} CNY，"
+                "没有可处置的账面价值",
                 col("date"),
                 row.date.isoformat(),
             )
@@ -695,7 +700,7 @@ def _disposal_row_ok(ctx: _Context, number: int, row: DisposalRow, col: Any) -> 
         if row.proceeds:
             ctx.problem(
                 number,
-                "a transfer (无偿划转) has no proceeds; is the method right?",
+                "无偿划转（transfer）没有成交金额；处置方式是否填错？",
                 col("proceeds"),
                 str(row.proceeds),
             )
@@ -703,14 +708,15 @@ def _disposal_row_ok(ctx: _Context, number: int, row: DisposalRow, col: Any) -> 
         if row.counterparty is None:
             ctx.problem(
                 number,
-                "a transfer needs its recipient (受让方 / counterparty)",
+                "无偿划转须填写受让方（受让方 / counterparty 列）",
                 col("counterparty"),
             )
             ok = False
     elif row.proceeds is None:
         ctx.problem(
             number,
-            f"an {row.method} needs its proceeds (成交金额 / proceeds)",
+            f"{METHOD_WORDS[row.method]}（{row.method}）须填写成交金额"
+            "（成交金额 / proceeds 列）",
             col("proceeds"),
         )
         ok = False
@@ -721,16 +727,16 @@ def _disposal_differences(row: DisposalRow, recorded: Disposed) -> list[str]:
     found = []
     proceeds = row.proceeds or ZERO if row.method != "transfer" else ZERO
     pairs: tuple[tuple[str, Any, Any], ...] = (
-        ("method", row.method, recorded.method),
-        ("approval", row.approval, recorded.approval),
-        ("appraisal", row.appraisal, recorded.appraisal),
-        ("proceeds", proceeds, recorded.proceeds),
+        ("处置方式（method）", row.method, recorded.method),
+        ("批准文号（approval）", row.approval, recorded.approval),
+        ("评估价值（appraisal）", row.appraisal, recorded.appraisal),
+        ("成交金额（proceeds）", proceeds, recorded.proceeds),
     )
     if row.method == "transfer":
-        pairs += (("recipient", row.counterparty, recorded.recipient),)
+        pairs += (("受让方（recipient）", row.counterparty, recorded.recipient),)
     for label, mine, theirs in pairs:
         if mine != theirs:
-            found.append(f"{label} {_plain(mine)} here, {_plain(theirs)} there")
+            found.append(_difference(label, mine, theirs))
     return found
 
 

@@ -304,7 +304,7 @@ def test_rows_the_ledger_holds_otherwise_decline(tmp_path, row, column, value):
     rows[row][column] = value
     taken, problems = _compare(_write(tmp_path / "held.csv", rows), index)
     assert not taken
-    assert any("already in the ledger" in p for p in problems), problems
+    assert any("已在账本中" in p for p in problems), problems
 
 
 @pytest.mark.parametrize("case", sorted(DECLINED))

@@ -150,7 +150,9 @@ def test_ledger_holding_the_id_with_other_values_is_refused(tmp_path, capsys, le
     assert code == 2
     assert out == ""
     assert "reg.csv:2:B" in err
-    assert "JY-B-0001" in err and "'办公大楼' here, '办公楼' there" in err
+    held = "Assets:Office:XN-JY-WH:Buildings:JY-B-0001"
+    assert f"资产编号 JY-B-0001 已在账本中（{held}，{ledger}:19）" in err
+    assert "资产名称（name）本文件为 '办公大楼'，账本为 '办公楼'" in err
 
 
 def test_ledger_holding_the_same_values_is_skipped(tmp_path, capsys, ledger):
@@ -185,7 +187,7 @@ def test_unknown_office_with_ledger(tmp_path, capsys, ledger):
     register = write_csv(tmp_path / "reg.csv", rows)
     code, _, err = run_cli(capsys, "import", "inventory", register, "--ledger", ledger)
     assert code == 2
-    assert "reg.csv:2:A: [机构代码] office XX-NEW is not declared" in err
+    assert "reg.csv:2:A: [机构代码] 机构 XX-NEW 未在账本中声明" in err
 
 
 def test_booking_date_falls_back_to_registration(tmp_path, capsys, ledger):
@@ -203,7 +205,7 @@ def test_no_booking_date_at_all_is_refused(tmp_path, capsys, ledger):
     register = write_csv(tmp_path / "reg.csv", rows)
     code, _, err = run_cli(capsys, "import", "inventory", register, "--ledger", ledger)
     assert code == 2
-    assert "reg.csv:2:J: [登记日期] has no booking date" in err
+    assert "reg.csv:2:J: [登记日期] 没有记账日期" in err
 
 
 # --- disposals -------------------------------------------------------------------------
@@ -330,7 +332,7 @@ def test_disposal_conflicting_with_the_ledger_is_refused(tmp_path, capsys, ledge
     )
     assert code == 2
     assert "results2.csv:2:A" in err
-    assert "proceeds 125000.00 here, 121000.00 there" in err
+    assert "成交金额（proceeds）本文件为 125000.00，账本为 121000.00" in err
     assert out.read_bytes() == before
 
 
