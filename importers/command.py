@@ -43,7 +43,9 @@ def _iso_date(text: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(text)
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a date like 2015-07-25: {text!r}") from exc
+        raise argparse.ArgumentTypeError(
+            f"日期应写作 2015-07-25 这样的格式：{text!r}"
+        ) from exc
 
 
 def register(sub: Any) -> None:
@@ -156,7 +158,7 @@ class Unusable(Exception):
 def _ledger_entries(ledger: Path, stderr: IO[str]) -> tuple[list[Any], set[str]]:
     """The ledger's entries and the files it includes (absolute paths)."""
     if not ledger.is_file():
-        raise Unusable(f"{ledger}: no such ledger file")
+        raise Unusable(f"{ledger}：账本文件不存在")
     from beancount import loader
 
     from plugins.rules import PolicyViolation
@@ -165,8 +167,8 @@ def _ledger_entries(ledger: Path, stderr: IO[str]) -> tuple[list[Any], set[str]]
     own = [e for e in errors if not isinstance(e, PolicyViolation)]
     if own:
         print(
-            f"liaison import: warning: {ledger} has {len(own)} Beancount error(s) "
-            f"(`liaison check {ledger}` lists them); checking against what loaded",
+            f"liaison import: warning: 账本 {ledger} 有 {len(own)} 个 Beancount 错误"
+            f"（`liaison check {ledger}` 可列出）；只对照已载入的内容检查",
             file=stderr,
         )
     included = {os.path.realpath(f) for f in options.get("include") or ()}
@@ -230,7 +232,7 @@ def run(
         print(f"{name}: {exc}", file=stderr)
         return EXIT_BAD_INPUT
     if output is not None and output.exists() and not output.is_file():
-        print(f"{name}: {output}: not a file", file=stderr)
+        print(f"{name}: {output} 不是文件，无法写入", file=stderr)
         return EXIT_BAD_INPUT
 
     problems: list[rows_lib.Problem] = []
@@ -238,7 +240,7 @@ def run(
     try:
         tmp = _temporary(output)
     except OSError as exc:
-        print(f"{name}: cannot write beside {output}: {exc}", file=stderr)
+        print(f"{name}: 无法在 {output} 所在的文件夹中写入：{exc}", file=stderr)
         return EXIT_BAD_INPUT
     try:
         with tmp:
@@ -378,7 +380,7 @@ def _write_entries(tmp: IO[str], entries: Iterable[Any]) -> None:
 def _temporary(output: Path | None) -> Any:
     folder = output.resolve().parent if output is not None else None
     if folder is not None and not folder.is_dir():
-        raise OSError(f"{folder}: no such folder")
+        raise OSError(f"{folder}：文件夹不存在")
     return tempfile.NamedTemporaryFile(
         "w",
         encoding="utf-8",

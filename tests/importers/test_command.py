@@ -349,7 +349,7 @@ def test_missing_ledger_file(tmp_path, capsys):
         capsys, "import", "inventory", register, "--ledger", tmp_path / "nope.beancount"
     )
     assert code == 2
-    assert "no such ledger file" in err
+    assert "账本文件不存在" in err
 
 
 # --- atomic output ---------------------------------------------------------------------
@@ -416,7 +416,7 @@ def test_output_in_a_missing_folder_is_refused(tmp_path, capsys, ledger):
         "2015-07-31",
     )
     assert code == 2
-    assert "no such folder" in err
+    assert "文件夹不存在" in err
 
 
 # --- progress --------------------------------------------------------------------------
