@@ -366,11 +366,11 @@ _CATALOGUE = (
         "sale or a loss of state assets (2015 二(二)2).\n"
         "Fix: book the full carrying amount to the receiving unit's account and add "
         "`recipient:`.",
-        '含义：`disposal: "transfer"`（划转）把资产转入的账户不属于国有单位（`Assets:Stat'
-        "e:*`、`Equity:Transfers:*`、未撤销机构的 `Assets:Office:*`），或没有写明 "
-        "`recipient:`（接收单位），或转出金额少于全部账面价值。\n"
-        "依据：无偿划转只限于国有单位之间；划给其他单位即是出售或国有资产流失（咸政办函〔"
-        "2015〕58号 二(二)2）。\n"
+        '含义：`disposal: "transfer"`（划转）把资产转入的账户不属于国有单位'
+        "（`Assets:State:*`、`Equity:Transfers:*`、未撤销机构的 `Assets:Office:*`），"
+        "或没有写明 `recipient:`（接收单位），或转出金额少于全部账面价值。\n"
+        "依据：无偿划转只限于国有单位之间；划给其他单位即是出售或国有资产流失"
+        "（咸政办函〔2015〕58号 二(二)2）。\n"
         "改正：将全部账面价值记入接收单位的账户，并加上 `recipient:`。",
     ),
     Rule(
