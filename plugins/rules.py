@@ -321,14 +321,15 @@ _CATALOGUE = (
         "What: on or after the office's abolition, a transaction takes Land, Buildings, "
         "Vehicles, Equipment or Enterprises out of its account without `disposal:` "
         '"transfer", "auction" or "sale" (划转, 拍卖, 有偿转让).\n'
-        "Why: 2010(十八) and 2015 二(二)2 allow only transfer, auction and paid sale, so "
-        "that no state asset is lost.\n"
+        "Why: 2010(十八) and 2015 二(二)2 (worded in 三(二)2, the 精简整合 step) allow "
+        "only transfer, auction and paid sale, so that no state asset is lost.\n"
         "Fix: give the transaction its `disposal:` method and `approval:`.",
         "含义：在办事机构撤销当日或之后，一笔交易将土地、房屋、车辆、设备或企业（Land、"
         "Buildings、Vehicles、Equipment、Enterprises）转出其账户，却没有 `disposal:` "
         '"transfer"、"auction" 或 "sale"（划转、拍卖、有偿转让）。\n'
-        "依据：国办发〔2010〕8号第(十八)条和咸政办函〔2015〕58号 二(二)2 只允许以划转、"
-        "拍卖、有偿转让方式处置，防止国有资产流失。\n"
+        "依据：国办发〔2010〕8号第(十八)条和咸政办函〔2015〕58号 二(二)2"
+        "（原文见 三(二)2 精简整合环节）只允许以划转、拍卖、有偿转让方式处置，"
+        "防止国有资产流失。\n"
         "改正：为该交易写明 `disposal:` 处置方式和 `approval:`（批准文号）。",
     ),
     Rule(
@@ -341,14 +342,14 @@ _CATALOGUE = (
         "than its `appraisal:` less the program's loss-tolerance, and it has no "
         "`price-approval:`; or it has no appraisal at all.\n"
         "Why: selling below the appraised value loses state assets, which 2010(十八) and "
-        "2015 二(二)2 forbid.\n"
+        "2015 二(二)2 (worded in 三(二)2, the 精简整合 step) forbid.\n"
         "Fix: record the `appraisal:`; a price below it needs `price-approval:` (the "
         "approval to sell below the appraised value).",
         "含义：拍卖或有偿转让记入 Cash 和 Receivables 账户的成交金额，低于其 "
         "`appraisal:`（评估价值）减去方案的 loss-tolerance，且没有 `price-approval:`；"
         "或根本没有评估价值。\n"
         "依据：低于评估价值出售造成国有资产流失，为国办发〔2010〕8号第(十八)条和咸政办函"
-        "〔2015〕58号 二(二)2 所禁止。\n"
+        "〔2015〕58号 二(二)2（原文见 三(二)2 精简整合环节）所禁止。\n"
         "改正：记录 `appraisal:`；成交价低于评估价值须有 "
         "`price-approval:`（低于评估价值出售的批准）。",
     ),
@@ -363,14 +364,14 @@ _CATALOGUE = (
         "`Assets:Office:*`), names no `recipient:`, or moves less than the full carrying "
         "amount.\n"
         "Why: a transfer (划转) is free only between state units; anything else is a "
-        "sale or a loss of state assets (2015 二(二)2).\n"
+        "sale or a loss of state assets (2015 二(二)2, worded in 三(二)2).\n"
         "Fix: book the full carrying amount to the receiving unit's account and add "
         "`recipient:`.",
         '含义：`disposal: "transfer"`（划转）把资产转入的账户不属于国有单位'
         "（`Assets:State:*`、`Equity:Transfers:*`、未撤销机构的 `Assets:Office:*`），"
         "或没有写明 `recipient:`（接收单位），或转出金额少于全部账面价值。\n"
         "依据：无偿划转只限于国有单位之间；划给其他单位即是出售或国有资产流失"
-        "（咸政办函〔2015〕58号 二(二)2）。\n"
+        "（咸政办函〔2015〕58号 二(二)2，原文见 三(二)2 精简整合环节）。\n"
         "改正：将全部账面价值记入接收单位的账户，并加上 `recipient:`。",
     ),
     Rule(
@@ -380,11 +381,11 @@ _CATALOGUE = (
         "a disposal with no approval",
         "What: a transaction with `disposal:` has no `approval:` (批准文号).\n"
         "Why: state assets are disposed of only with the approval the regulations "
-        "require (2015 二(二)2: 按规定程序做好相关的报批工作).\n"
+        "require (2015 二(二)2, worded in 三(二)2: 按规定程序做好相关的报批工作).\n"
         'Fix: add `approval: "文号"`.',
         "含义：带有 `disposal:` 的交易没有 `approval:`（批准文号）。\n"
-        "依据：国有资产只能经规定的批准后处置（咸政办函〔2015〕58号 二(二)2："
-        "按规定程序做好相关的报批工作）。\n"
+        "依据：国有资产只能经规定的批准后处置（咸政办函〔2015〕58号 二(二)2，"
+        "原文见 三(二)2：按规定程序做好相关的报批工作）。\n"
         '改正：加上 `approval: "文号"`。',
     ),
     Rule(
@@ -532,12 +533,12 @@ _CATALOGUE = (
         "What: the `appraisal-date:` of an auction or sale lies more than the program's "
         "appraisal-valid days before the transaction.\n"
         "Why: an appraisal is valid for a year; selling on a stale one risks losing state "
-        "assets (2015 二(二)2).\n"
+        "assets (2015 二(二)2, worded in 三(二)2).\n"
         "Fix: appraise again and record the new `appraisal:` and `appraisal-date:`.",
         "含义：拍卖或有偿转让的 `appraisal-date:`（评估基准日）早于交易日超过方案的 "
         "appraisal-valid 天。\n"
-        "依据：评估结果有效期为一年；依据过期的评估出售，"
-        "可能造成国有资产流失（咸政办函〔2015〕58号 二(二)2）。\n"
+        "依据：评估结果有效期为一年；依据过期的评估出售，可能造成国有资产流失"
+        "（咸政办函〔2015〕58号 二(二)2，原文见 三(二)2 精简整合环节）。\n"
         "改正：重新评估，记录新的 `appraisal:` 和 `appraisal-date:`。",
     ),
     Rule(

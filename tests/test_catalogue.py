@@ -179,6 +179,16 @@ def test_citations_are_found_as_written_and_not_inside_others():
     assert citations("—") == []
 
 
+@pytest.mark.parametrize("code", ["LD-201", "LD-202", "LD-203", "LD-204", "LD-213"])
+def test_disposal_rules_point_from_the_cited_clause_to_the_one_that_words_it(code):
+    """SPEC cites 2015 二(二)2 (consolidating offices); the plan states the duty to
+    dispose of assets, and to get it approved, in 三(二)2 (docs/readings.md)."""
+    rule = RULES[code]
+    assert "2015 二(二)2" in rule.clause
+    assert "worded in 三(二)2" in rule.explanation.split("\n")[1]
+    assert "原文见 三(二)2" in rule.explanation_zh.split("\n")[1]
+
+
 def test_messages_carry_the_code_the_name_and_the_chinese_name():
     error = rules.violation("LD-202", None, "below")
     assert error.message == "[LD-202 below-appraisal] 低于评估价处置：below"
