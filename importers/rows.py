@@ -85,7 +85,7 @@ class Problem:
             if self.column is not None:
                 where += f":{self.column}"
         label = f" [{self.header}]" if self.header else ""
-        shown = "" if self.value is None else f" (value {_show(self.value)})"
+        shown = "" if self.value is None else f"（值：{_show(self.value)}）"
         return f"{where}:{label} {self.message}{shown}"
 
 

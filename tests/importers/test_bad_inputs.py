@@ -209,7 +209,7 @@ def test_every_problem_in_one_run(capsys, ledger, tmp_path):
         ],
     )
     assert "6 problem(s)" in err
-    assert "(value '2011-02-30')" in err
+    assert "（值：'2011-02-30'）" in err
 
 
 def test_merged_title_above_the_header_is_fine(tmp_path, capsys, ledger):
