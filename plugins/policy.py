@@ -140,27 +140,26 @@ def clauses(spec: str) -> list[Clause]:
     return found
 
 
-QUOTED = {
-    code: "2010(十八); 2015 三(二)2"
-    for code in ("LD-201", "LD-202", "LD-203", "LD-204", "LD-211", "LD-213")
-}
-"""The clauses whose words a rule quotes, where they are not the clauses SPEC cites.
+MISCITED = ("2015 二(二)2", "2015 三(二)2")
+"""A citation SPEC section 3 gives the disposal rules, and the clause that says it.
 
-SPEC section 3 cites ``2015 二(二)2`` for these disposal rules; in 咸政办函〔2015〕58号
-二(二)2 is the consolidation of offices in several cities (LO-103's). The duty to
-dispose 划转、拍卖、有偿转让 without loss of state assets is 三(二)2, the 精简整合 step,
-beside 2010(十八). The rules keep SPEC's citation (the contract: ``liaison check``'s
-``clause`` field); what they quote is the text that says it (docs/readings.md).
+SPEC cites ``2015 二(二)2`` for LD-201, LD-202, LD-203, LD-204, LD-211 and LD-213; in
+咸政办函〔2015〕58号 二(二)2 is the consolidation of offices in several cities (LO-103's).
+The duty to dispose by 划转、拍卖、有偿转让 without loss of state assets is 三(二)2, the
+精简整合 step. The rules keep SPEC's citation (the contract: ``liaison check``'s
+``clause`` field); what they quote is the clause that says it (docs/readings.md).
 """
+
+DISPOSAL_RULES = frozenset(("LD-201", "LD-202", "LD-203", "LD-204", "LD-211", "LD-213"))
 
 
 def quoted(code: str, cited: str) -> tuple[list[Clause], str | None]:
     """The clauses a rule quotes, and a note where they are not the ones it cites."""
-    spec = QUOTED.get(code)
-    if spec is None:
+    wrong, right = MISCITED
+    if code not in DISPOSAL_RULES or wrong not in cited:
         return clauses(cited), None
     note = (
-        f"SPEC 引 {cited}；咸政办函〔2015〕58号 二(二)2 是多城市派驻机构的整合，"
-        "处置要求见于 三(二)2（精简整合环节）"
+        "SPEC 引 咸政办函〔2015〕58号 二(二)2，该项是多城市派驻机构的整合；处置要求见于 "
+        "三(二)2（精简整合环节），此处引其原文"
     )
-    return clauses(spec), note
+    return clauses(cited.replace(wrong, right)), note

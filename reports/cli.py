@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from plugins import policy
 from plugins.rules import RULES
 from plugins.rules import Rule
 from reports import ledger as ledger_lib
@@ -260,6 +261,15 @@ def explanation_text(rule: Rule, width: int = WIDTH) -> str:
         lines += ["", heading]
         for paragraph in explanation.split("\n"):
             lines += wrap(paragraph, width, "  ", "    ")
+    quotes, note = policy.quoted(rule.code, rule.clause)
+    if quotes:
+        lines += ["", "政策原文"]
+        for clause in quotes:
+            lines += wrap(clause.label, width, "  ", "    ")
+            for paragraph in (clause.text or "（原文未收录）").split("\n"):
+                lines += wrap(paragraph, width, "    ", "    ")
+        if note:
+            lines += wrap(f"注：{note}", width, "  ", "    ")
     return "\n".join(lines)
 
 

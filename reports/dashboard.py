@@ -61,6 +61,7 @@ from markupsafe import Markup
 
 from plugins import engine
 from plugins import model
+from plugins import policy
 from plugins.rules import RULES
 from plugins.rules import PolicyViolation
 from reports import builders
@@ -225,6 +226,9 @@ class RuleGroup:
     explanation_zh: str
     count: int
     offices: tuple[OfficeGroup, ...]
+    quotes: tuple[policy.Clause, ...] = ()
+    """The words of the policy clauses the rule cites (``policy.quoted``)."""
+    quote_note: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -568,6 +572,7 @@ def group_violations(
             )
             name = builders.office_name(books, office) if office else "（不属于某一机构）"
             offices.append(OfficeGroup(office, name, tuple(items)))
+        quotes, note = policy.quoted(code, rule.clause) if rule else ([], None)
         groups.append(
             RuleGroup(
                 code=code,
@@ -578,6 +583,8 @@ def group_violations(
                 explanation_zh=rule.explanation_zh if rule else "",
                 count=sum(len(o.items) for o in offices),
                 offices=tuple(offices),
+                quotes=tuple(quotes),
+                quote_note=note,
             )
         )
     return groups

@@ -298,3 +298,19 @@ def test_a_bad_plugin_config_is_reported_at_the_plugin_line(tmp_path, capsys):
     assert error["code"] == "LI-302"
     assert "未知的键 'colour'" in error["message"]
     assert error["lineno"] == 3
+
+
+def test_explain_quotes_the_policy_clauses_a_rule_cites(capsys):
+    _, out, _ = run(capsys, "explain", "LO-107")
+    assert "\n政策原文\n" in out
+    quoted = flat(out.split("\n政策原文\n")[1])
+    assert "咸政办函〔2015〕58号三(二)2" in quoted and "人数不得超过3人" in quoted
+    assert "注：" not in quoted
+    _, out, _ = run(capsys, "explain", "LD-202")
+    quoted = flat(out.split("\n政策原文\n")[1])
+    assert "国办发〔2010〕8号(十八)" in quoted and "防止国有资产流失" in quoted
+    assert "采取划转、拍卖、有偿转让等方式进行处置" in quoted  # 三(二)2, not 二(二)2
+    assert "保留一个办事机构" not in quoted
+    assert "注：SPEC引咸政办函〔2015〕58号二(二)2" in quoted
+    _, out, _ = run(capsys, "explain", "LI-301")  # cites no clause
+    assert "政策原文" not in out

@@ -99,3 +99,5 @@ def test_the_disposal_rules_quote_the_disposal_step_and_say_why():
     ]
     assert note is not None and "三(二)2" in note
     assert policy.quoted("LO-103", RULES["LO-103"].clause)[1] is None
+    found, _ = policy.quoted("LD-211", RULES["LD-211"].clause)
+    assert [c.label for c in found] == ["咸政办函〔2015〕58号 三(二)2", "条例 arts. 25–26"]

@@ -482,3 +482,16 @@ def test_the_extension_module_serves_its_script(small):
     response = small.client.get(f"{slug_root}/extension_js_module/Dashboard.js")
     assert response.status_code == 200
     assert b"import_register" in response.data
+
+
+def test_example_ledger_page_quotes_the_policy_each_rule_cites():
+    section = violations_section(Fava(EXAMPLE).page())
+    ld202 = rule_block(section, "LD-202")
+    assert "<b>政策原文</b>" in ld202
+    assert "<cite>咸政办函〔2015〕58号 三(二)2</cite>" in ld202
+    assert "采取划转、拍卖、有偿转让等方式进行处置" in ld202
+    assert "注：SPEC 引" in ld202
+    lo107 = rule_block(section, "LO-107")
+    assert "<cite>咸政办函〔2015〕58号 三(二)2</cite>" in lo107
+    assert "人数不得超过3人" in lo107 and "注：SPEC 引" not in lo107
+    assert "防止国有资产流失" not in lo107  # 2010(十八) is LD-202's, not LO-107's
