@@ -221,8 +221,13 @@ def run(
     default_date: datetime.date | None = None,
     stdout: IO[str] | None = None,
     stderr: IO[str] | None = None,
+    stats: convert.Stats | None = None,
 ) -> int:
-    """Import one file; the exit status (0 done, 2 bad input or unusable ledger)."""
+    """Import one file; the exit status (0 done, 2 bad input or unusable ledger).
+
+    ``stats``, given, receives the counts of a successful import (what the summary line
+    on ``stderr`` says), for callers that show them otherwise (the Fava page).
+    """
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     name = f"liaison import {kind}"
@@ -247,7 +252,7 @@ def run(
             if output is not None and output.is_file():
                 _copy_existing(output, tmp)
             tmp.write(f"\n; {name} {path.name}\n")
-            stats = convert_file(
+            counted = convert_file(
                 tmp,
                 kind,
                 path,
@@ -261,12 +266,15 @@ def run(
         if problems:
             _report(name, path, problems, stderr)
             return EXIT_BAD_INPUT
+        if stats is not None:
+            stats.rows, stats.new = counted.rows, counted.new
+            stats.skipped, stats.entries = counted.skipped, counted.entries
         summary = (
-            f"{path}: {stats.rows} row(s); {stats.new} new, "
-            f"{stats.skipped} already in the ledger"
+            f"{path} 共 {counted.rows} 行：新增 {counted.new} 行，"
+            f"账本中已有 {counted.skipped} 行"
         )
-        if stats.new == 0:
-            print(f"{name}: {summary}; nothing to add", file=stderr)
+        if counted.new == 0:
+            print(f"{name}: {summary}；没有需要追加的内容", file=stderr)
             return EXIT_OK
         if output is None:
             with open(tmp.name, encoding="utf-8") as handle:
@@ -276,7 +284,7 @@ def run(
         else:
             _install(tmp.name, output)
             print(
-                f"{name}: {summary}; {stats.entries} entries appended to {output}",
+                f"{name}: {summary}；已向 {output} 追加 {counted.entries} 条记录",
                 file=stderr,
             )
         return EXIT_OK
@@ -423,6 +431,6 @@ def _report(
     for problem in ordered:
         print(problem, file=stderr)
     print(
-        f"{name}: {len(problems)} problem(s) in {path}; nothing was written",
+        f"{name}: {path} 中有 {len(problems)} 个问题；未写入任何文件",
         file=stderr,
     )

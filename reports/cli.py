@@ -140,8 +140,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             counts[row["code"]] = counts.get(row["code"], 0) + 1
         summary = ", ".join(f"{code} ×{n}" for code, n in sorted(counts.items()))
         out.write(
-            f"\n{args.ledger} (sha256 {loaded.sha256[:12]}…) as of {loaded.as_of}: "
-            + (f"{len(rows)} violation(s): {summary}\n" if rows else "no violations\n")
+            f"\n{args.ledger}（sha256 {loaded.sha256[:12]}…）截至 {loaded.as_of}："
+            + (f"{len(rows)} 项违规：{summary}\n" if rows else "没有违规事项\n")
         )
     return EXIT_VIOLATIONS if rows else EXIT_OK
 

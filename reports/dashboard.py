@@ -622,12 +622,6 @@ def money_text(value: Decimal | None) -> str:
 
 # --- importing a register (the upload) -----------------------------------------------
 
-_SUMMARY = re.compile(
-    r"(?P<rows>\d+) row\(s\); (?P<new>\d+) new, (?P<skipped>\d+) already in the ledger"
-    r"(?:; (?P<entries>\d+) entries appended)?"
-)
-
-
 @dataclasses.dataclass
 class ImportResult:
     """What an upload did: the numbers on success, else every problem."""
@@ -662,8 +656,10 @@ def import_inventory(
     Its messages name the uploaded file by its own name, not the temporary path.
     """
     from importers import command
+    from importers import convert
 
     out, err = io.StringIO(), io.StringIO()
+    stats = convert.Stats()
     status = command.run(
         "inventory",
         upload,
@@ -672,6 +668,7 @@ def import_inventory(
         default_date=default_date,
         stdout=out,
         stderr=err,
+        stats=stats,
     )
     shown = upload.name
     lines = [
@@ -687,12 +684,8 @@ def import_inventory(
         result.message = lines[-1] if lines else "导入失败"
         return result
     result.message = lines[-1] if lines else ""
-    match = _SUMMARY.search(result.message)
-    if match:
-        result.rows = int(match["rows"])
-        result.new = int(match["new"])
-        result.skipped = int(match["skipped"])
-        result.entries = int(match["entries"] or 0)
+    result.rows, result.new = stats.rows, stats.new
+    result.skipped, result.entries = stats.skipped, stats.entries
     return result
 
 

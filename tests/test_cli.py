@@ -59,7 +59,7 @@ def test_clean_ledger_exits_0(tmp_path, capsys):
     ledger = write(tmp_path)
     code, out, _ = run(capsys, "check", str(ledger), "--as-of", "2016-06-30")
     assert code == 0, out
-    assert "no violations" in out
+    assert "没有违规事项" in out
 
 
 def test_violation_exits_1_and_text_names_file_line_and_code(tmp_path, capsys):

@@ -163,7 +163,7 @@ def _refused(capsys, ledger, tmp_path, path: Path, kind: str, expected) -> str:
     for where, fragment in expected:
         lines = [line for line in err.splitlines() if line.startswith(f"{path}{where}")]
         assert any(fragment in line for line in lines), (where, fragment, err)
-    assert "nothing was written" in err
+    assert "未写入任何文件" in err
     assert out.read_text(encoding="utf-8") == "; before\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == listing  # no temp file left
     return err
@@ -208,7 +208,7 @@ def test_every_problem_in_one_run(capsys, ledger, tmp_path):
             (":5:D:", "不是资产类别"),  # a duplicate's other cells are checked too
         ],
     )
-    assert "6 problem(s)" in err
+    assert "中有 6 个问题" in err
     assert "（值：'2011-02-30'）" in err
 
 

@@ -468,7 +468,7 @@ def test_a_declined_import_leaves_the_output_as_it_was(tmp_path, capsys, monkeyp
         capsys, "import", "inventory", path, "--ledger", ledger, "--output", output
     )
     assert code == 0, err
-    assert "40 new" in err
+    assert "新增 40 行" in err
     text = output.read_text(encoding="utf-8")
     assert text.startswith("; kept\n") and text.count(" open Assets:") == 40
 
@@ -587,7 +587,7 @@ def test_the_cli_takes_a_large_plain_register_on_the_columnar_path(
     )
     assert code == 0, err
     assert taken == [True]
-    assert "2000 row(s); 2000 new" in err
+    assert "共 2000 行：新增 2000 行" in err
     assert output.read_text(encoding="utf-8").count(" open Assets:") >= 1500
     entries, errors = load_together(ledger, output)
     assert errors == []

@@ -55,7 +55,7 @@ def test_inventory_csv_loads_with_the_ledger(tmp_path, capsys, ledger, encoding)
     )
     assert code == 0, err
     assert stdout == ""
-    assert "5 new" in err
+    assert "新增 5 行" in err
     entries, errors = load_together(ledger, out)
     assert errors == []
     opens = _opens(entries)
@@ -122,7 +122,7 @@ def test_same_file_twice_adds_nothing(tmp_path, capsys, ledger):
     first = out.read_bytes()
     code, _, err = run_cli(capsys, *args)
     assert code == 0
-    assert "0 new, 5 already in the ledger" in err
+    assert "新增 0 行，账本中已有 5 行" in err
     assert out.read_bytes() == first
 
 
@@ -138,7 +138,7 @@ def test_same_file_twice_when_the_ledger_includes_the_output(tmp_path, capsys, l
     first = out.read_bytes()
     code, _, err = run_cli(capsys, *args)
     assert (code, out.read_bytes()) == (0, first)
-    assert "5 already in the ledger" in err
+    assert "账本中已有 5 行" in err
 
 
 def test_ledger_holding_the_id_with_other_values_is_refused(tmp_path, capsys, ledger):
@@ -162,7 +162,7 @@ def test_ledger_holding_the_same_values_is_skipped(tmp_path, capsys, ledger):
     )
     code, out, err = run_cli(capsys, "import", "inventory", register, "--ledger", ledger)
     assert (code, out) == (0, "")
-    assert "nothing to add" in err
+    assert "没有需要追加的内容" in err
 
 
 def test_without_ledger_any_office_is_accepted_and_stdout_gets_it(tmp_path, capsys):
@@ -302,7 +302,7 @@ def test_disposals_in_the_government_accounting_form(tmp_path, capsys, ledger):
         capsys, "import", "disposals", results, "--ledger", ledger, "--output", out
     )
     assert code == 0
-    assert "4 already in the ledger" in err
+    assert "账本中已有 4 行" in err
     assert out.read_bytes() == before
 
 
@@ -368,7 +368,7 @@ def test_bad_input_leaves_the_output_as_it_was(tmp_path, capsys, ledger):
         capsys, "import", "inventory", register, "--ledger", ledger, "--output", out
     )
     assert code == 2
-    assert "nothing was written" in err
+    assert "未写入任何文件" in err
     assert out.read_text(encoding="utf-8") == "; kept as it is\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "imported.beancount",

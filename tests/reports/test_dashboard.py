@@ -416,7 +416,7 @@ def test_upload_refuses_a_bad_register_and_writes_nothing(small):
     assert "登记表.xlsx:2:G" in errors  # the amount that is not a number
     assert "登记表.xlsx:3:A" in errors  # the undeclared office
     assert "liaison-upload-" not in errors  # the file by its own name, not the temp path
-    assert "nothing was written" in result["message"]
+    assert "未写入任何文件" in result["message"]
     assert small.path.read_bytes() == before
 
 
