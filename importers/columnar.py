@@ -15,8 +15,9 @@ same bytes the exact path would:
   carriage return except before a newline;
 * each cell is already in its final form: office codes and asset ids of ASCII capitals,
   digits and hyphens (the id is its own account leaf), text without surrounding
-  whitespace or control characters, a category word as listed, dates as ``2015-07-25``,
-  amounts as ``120000`` or ``120000.5`` or ``120000.00``;
+  whitespace or control characters, a category word as listed, dates as ``2015-07-25``
+  (or ``2015/7/25``, ``2015年7月25日``, ``20150725``, with a midnight time or not: what
+  Excel writes), amounts as ``120000`` or ``120000.5`` or ``120000.00``;
 * nothing the exact path would refuse: every office declared, every row with a booking
   date, no account the ledger already opens, no equity account opened after it is
   used, no id twice in the file, rows the ledger holds identical to what it holds.
@@ -73,6 +74,7 @@ AMOUNT = r"^[0-9]{1,15}(?:\.[0-9]{1,2})?$"
 """``rows._PLAIN_AMOUNT`` in ASCII digits (Python's ``\\d`` takes other digits too)."""
 # Dates need no pattern: Arrow casts text to a date only from exactly ``2015-07-25``
 # (``rows._ISO``) and only a real day; the years are then checked against 1900-2100.
+# Other forms rows.date reads (2015/7/25, 2015年7月25日, …) are rewritten first.
 
 CENTS = r"^(?:0|[1-9][0-9]{0,14})\.[0-9][0-9]$"
 """An amount already written as ``str(Decimal)`` writes it (``rows._CENTS``, no leading
@@ -324,14 +326,35 @@ def _optional(column: Any) -> Any:
     return pc.if_else(empty, _NULL, column) if pc.any(empty).as_py() else column
 
 
-def _dates(column: Any, what: str) -> None:
-    """Decline unless every value is a real ``2015-07-25`` date in rows.date's years."""
-    days = pc.cast(column, pa.date32())  # ArrowInvalid (declines) if not
-    if days.null_count == len(days):
-        return
-    low, high = pc.min_max(pc.year(days)).values()
-    if low.as_py() < _YEARS[0] or high.as_py() > _YEARS[1]:
-        raise Decline(f"{what}: a year outside {_YEARS}")
+_DATE_FORMS = (
+    r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$",
+    r"^([0-9]{4})/([0-9]{1,2})/([0-9]{1,2})$",
+    r"^([0-9]{4})\.([0-9]{1,2})\.([0-9]{1,2})$",
+    r"^([0-9]{4})年([0-9]{1,2})月([0-9]{1,2})日?$",
+    r"^([0-9]{4})([0-9]{2})([0-9]{2})$",
+)
+"""``rows._DATE_PATTERNS`` in ASCII digits: the forms ``rows.date`` reads a date in."""
+_MIDNIGHT = r"^(.*?)[ T]0?0:00(?::00)?$"
+"""``rows._MIDNIGHT``: a date cell exported with its time, which is midnight."""
+
+
+def _dates(column: Any, what: str) -> Any:
+    """The column's dates as ``2015-07-25``; Decline unless each is a real date in
+    rows.date's years, written in a form rows.date reads."""
+    try:
+        days = pc.cast(column, pa.date32())  # exactly 2015-07-25, a real day
+    except pa.ArrowInvalid:
+        column = pc.replace_substring_regex(column, _MIDNIGHT, r"\1")
+        for form in _DATE_FORMS:  # each whole value in one form, as rows.date reads it
+            column = pc.replace_substring_regex(column, form, r"\1-\2-\3")
+        column = pc.replace_substring_regex(column, r"^([0-9]{4})-([0-9])-", r"\1-0\2-")
+        column = pc.replace_substring_regex(column, r"-([0-9])$", r"-0\1")
+        days = pc.cast(column, pa.date32())  # ArrowInvalid (declines) if still not
+    if days.null_count < len(days):
+        low, high = pc.min_max(pc.year(days)).values()
+        if low.as_py() < _YEARS[0] or high.as_py() > _YEARS[1]:
+            raise Decline(f"{what}: a year outside {_YEARS}")
+    return column
 
 
 def _money(column: Any, what: str) -> Any:
@@ -391,7 +414,7 @@ def _convert(ledger: _Ledger, data: bytes, first_row: int, backslash: bool) -> _
             continue
         cells = _optional(cells)
         if field in ("acquired", "date"):
-            _dates(cells, field)
+            cells = _dates(cells, field)
         elif field == "use":
             _require(cells, TRIMMED, "a use to trim or refuse")
         else:

@@ -48,7 +48,8 @@ PLAIN: dict[str, list[str]] = {
         "企业",
         "Vehicles",
     ],
-    "acquired": ["2011-05-01", "", "1999-12-31", "2100-01-01"],
+    "acquired": ["2011-05-01", "", "1999-12-31", "2100-01-01", "2011/5/1", "2011年5月1日"]
+    + ["2011-5-1", "2011/05/01 0:00", "20110501", "2011.5.1", "2011-05-01T00:00:00"],
     "money": [
         "280000.00",
         "30000",
@@ -61,7 +62,7 @@ PLAIN: dict[str, list[str]] = {
     ],
     "book": ["150000.00", "8000", "0", "12.5", "0.00"],
     "use": ["办公", "", "经营 用"],
-    "date": ["2015-07-25", "", "2016-01-02"],
+    "date": ["2015-07-25", "", "2016-01-02", "2015/7/25", "2015年7月25日"],
 }
 """Cells the columnar path takes: each one exactly what the exact path makes of it."""
 
@@ -70,7 +71,8 @@ ODD: dict[str, list[str]] = {
     "asset_id": ["A/1", " C-1", "ＣＣ-1", "c-lower", "", "C--1", "资产1"],
     "name": [" 复印机", "复印机\u3000", "", "a\x07b", '说"明"', "a,b", "\u3000"],
     "category": ["飞机", " 车辆", "VEHICLES", "vehicles", "土地使用权", ""],
-    "acquired": ["2011/5/1", "2011-02-30", "1899-12-31", "20110501", "2011-5-1", " "],
+    "acquired": ["2011/2/30", "2011-02-30", "1899-12-31", "2011-5/1", "2011/5/1 12:00"]
+    + [" ", "２０１１-05-01", "2011/5/1 ", "201151", "2011年5月1"],
     "money": [
         "1,234.50",
         "１００",
@@ -85,7 +87,7 @@ ODD: dict[str, list[str]] = {
     ],
     "book": ["", "1,000", "-5", "abc"],
     "use": [" 办公", "a\x03", " "],
-    "date": ["2015/7/25", "2014-12-31", "2015-02-30", "x"],
+    "date": ["2015/7/32", "2014-12-31", "2015-02-30", "x", "2015/7/25 0:00 0:00"],
 }
 """Cells that are read, folded, trimmed or refused by the exact path: all decline."""
 
@@ -243,7 +245,8 @@ DECLINED = {
     "quoted name": _changed(2, '别克 "GL8"'),
     "unknown category": _changed(3, "飞机"),
     "impossible date": _changed(4, "2011-02-30"),
-    "slashed date": _changed(4, "2011/5/1"),
+    "mixed separators in a date": _changed(4, "2011-5/1"),
+    "a date with a time of day": _changed(4, "2011/5/1 8:00"),
     "grouped amount": _changed(5, "1,280,000.00"),
     "over-precise amount": _changed(6, "1.001"),
     "negative amount": _changed(7, "-5"),
