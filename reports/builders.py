@@ -919,6 +919,12 @@ def phases(
                 f"保留机构 {len(retained)} 个，有审计记录 {len(audited)} 个",
             ),
         ]
+        # the audits have no end: a retained office is audited every year (十一)
+        ongoing = spans[-1]
+        phases = [Phase(n, a, b, _state(a, b, as_of), t) for n, a, b, t in spans[:-1]]
+        name, start, end, text = ongoing
+        state = "未开始" if as_of < start else "进行中（长期：每年审计）"
+        return [*phases, Phase(name, start, end, state, text)]
     return [Phase(name, a, b, _state(a, b, as_of), text) for name, a, b, text in spans]
 
 

@@ -324,6 +324,11 @@ def test_beijing_2010_has_its_six_months(books_doc):
         datetime.date(2010, 7, 19),
     )
     assert first["state"].startswith("进行中")
+    audits = phases.iloc[1]
+    assert audits["phase"] == "年度审计（保留机构）" and audits["state"] == "未开始"
+    books, violations = books_doc("2016-12-31")
+    audits = builders.build("progress", books, violations).tables[1].frame.iloc[1]
+    assert audits["state"] == "进行中（长期：每年审计）"  # no day count of an open end
 
 
 # --- registration --------------------------------------------------------------------
