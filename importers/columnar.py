@@ -11,13 +11,14 @@ It takes only what it can prove the exact path would take *unchanged*, and write
 same bytes the exact path would:
 
 * the file is UTF-8 (with or without BOM) or GBK/GB18030, by the exact path's rules;
-  it has no quote character (a quoted field is where CSV dialects part ways) and no
-  carriage return except before a newline;
+  a cell is quoted whole or not at all (``"1,234.50"``, as Excel writes a cell holding
+  a comma; elsewhere CSV dialects part ways), within its line; no carriage return
+  except before a newline;
 * each cell is already in its final form: office codes and asset ids of ASCII capitals,
   digits and hyphens (the id is its own account leaf), text without surrounding
   whitespace or control characters, a category word as listed, dates as ``2015-07-25``
   (or ``2015/7/25``, ``2015年7月25日``, ``20150725``, with a midnight time or not: what
-  Excel writes), amounts as ``120000`` or ``120000.5`` or ``120000.00``;
+  Excel writes), amounts as ``120000``, ``120000.5``, ``120000.00`` or ``120,000.00``;
 * nothing the exact path would refuse: every office declared, every row with a booking
   date, no account the ledger already opens, no equity account opened after it is
   used, no id twice in the file, rows the ledger holds identical to what it holds.
@@ -76,6 +77,9 @@ AMOUNT = r"^[0-9]{1,15}(?:\.[0-9]{1,2})?$"
 # (``rows._ISO``) and only a real day; the years are then checked against 1900-2100.
 # Other forms rows.date reads (2015/7/25, 2015年7月25日, …) are rewritten first.
 
+GROUPED = r"^[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]{1,2})?$"
+"""``rows._GROUPED`` in ASCII digits, at most two decimals: read without its commas."""
+
 CENTS = r"^(?:0|[1-9][0-9]{0,14})\.[0-9][0-9]$"
 """An amount already written as ``str(Decimal)`` writes it (``rows._CENTS``, no leading
 zero): taken as it is."""
@@ -86,6 +90,12 @@ MONEY = pa.decimal128(17, 2)
 
 # --- Reading: encoding, lines, blocks -------------------------------------------------
 
+
+_FIELD = r'(?:"[^"]*(?:""[^"]*)*"|[^",\r\n]*)'
+QUOTED_LINE = f"^{_FIELD}(?:,{_FIELD})*\r?$"
+"""A line whose every field is unquoted and free of quotes, or quoted whole (``""``
+for a quote): where Python's csv module (strict) and Arrow's reader agree on the cells.
+Elsewhere they part: Arrow reads ``"a"b`` as ``ab``, which the csv module refuses."""
 
 _GB2312_DIFFERS = ("\u30fb", "\u2015")
 """The two characters the gb2312 codec decodes differently from gb18030 (A1A4, A1AA)."""
@@ -164,8 +174,8 @@ class _Blocks:
                     self.encoding = "utf-8"
                 except UnicodeDecodeError:
                     self.encoding = "gb18030"
-        if b"\x00" in data or b'"' in data:
-            raise Decline("NUL bytes or quoted fields")
+        if b"\x00" in data:
+            raise Decline("NUL bytes")
         if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
             raise Decline("a carriage return that does not end a line")
         return data
@@ -192,6 +202,8 @@ def _header(
                 wide, rare = wide + more, rare + rarer
             else:
                 text = line.decode("utf-8")
+            if '"' in text:
+                raise Decline("a quoted header")  # split as the csv module would: rare
             cells = text.removesuffix("\r").split(",")
             if rows_lib._blank(cells) or rows_lib._filled(cells) == 1:
                 continue  # a title row, as typed_rows skips it
@@ -249,12 +261,19 @@ class _Ledger:
         self.gb = encoding == "gb18030"
         self.csv_options = {
             "read_options": pcsv.ReadOptions(column_names=names, use_threads=False),
-            "parse_options": pcsv.ParseOptions(quote_char=False, ignore_empty_lines=False),
+            "parse_options": pcsv.ParseOptions(
+                quote_char='"',
+                double_quote=True,
+                escape_char=False,
+                newlines_in_values=False,
+                ignore_empty_lines=False,
+            ),
             "convert_options": pcsv.ConvertOptions(
                 # GB18030 is split into cells as bytes: no byte of a Chinese character
                 # is a comma or a newline; each column is decoded on its own
                 column_types=dict.fromkeys(names, pa.binary() if self.gb else pa.string()),
                 strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
                 check_utf8=not self.gb,
             ),
         }
@@ -344,11 +363,14 @@ def _dates(column: Any, what: str) -> Any:
     try:
         days = pc.cast(column, pa.date32())  # exactly 2015-07-25, a real day
     except pa.ArrowInvalid:
-        column = pc.replace_substring_regex(column, _MIDNIGHT, r"\1")
+        # rewritten once for each distinct text (a register has few dates), then taken
+        distinct = pc.unique(column)
+        written = pc.replace_substring_regex(distinct, _MIDNIGHT, r"\1")
         for form in _DATE_FORMS:  # each whole value in one form, as rows.date reads it
-            column = pc.replace_substring_regex(column, form, r"\1-\2-\3")
-        column = pc.replace_substring_regex(column, r"^([0-9]{4})-([0-9])-", r"\1-0\2-")
-        column = pc.replace_substring_regex(column, r"-([0-9])$", r"-0\1")
+            written = pc.replace_substring_regex(written, form, r"\1-\2-\3")
+        written = pc.replace_substring_regex(written, r"^([0-9]{4})-([0-9])-", r"\1-0\2-")
+        written = pc.replace_substring_regex(written, r"-([0-9])$", r"-0\1")
+        column = pc.take(written, pc.index_in(column, value_set=distinct))
         days = pc.cast(column, pa.date32())  # ArrowInvalid (declines) if still not
     if days.null_count < len(days):
         low, high = pc.min_max(pc.year(days)).values()
@@ -359,10 +381,21 @@ def _dates(column: Any, what: str) -> Any:
 
 def _money(column: Any, what: str) -> Any:
     """Amounts as ``str(Decimal(text).quantize(CENT))`` writes them, nulls kept."""
+    commas = pc.match_substring(column, ",")
+    if pc.any(commas).as_py():  # 1,234.50, as Excel writes it: grouped rightly, or none
+        if not _all(pc.or_(pc.invert(commas), pc.match_substring_regex(column, GROUPED))):
+            raise Decline(what)
+        column = pc.replace_substring(column, ",", "")
     if _all(pc.match_substring_regex(column, CENTS)):
         return column  # already so
     _require(column, AMOUNT, what)
     return pc.cast(pc.cast(column, MONEY), pa.string())
+
+
+def _escaped(column: Any) -> Any:
+    """Text as a ledger string holds it: ``\\`` for a backslash, ``\\"`` for a quote."""
+    column = pc.replace_substring(column, "\\", "\\\\")
+    return pc.replace_substring(column, '"', '\\"')
 
 
 def _codes(column: Any) -> tuple[Any, list[Any]]:
@@ -371,8 +404,15 @@ def _codes(column: Any) -> tuple[Any, list[Any]]:
     return pc.index_in(column, value_set=distinct), distinct.to_pylist()
 
 
-def _convert(ledger: _Ledger, data: bytes, first_row: int, backslash: bool) -> _Block:
-    """One block of whole lines as ledger text, or Decline if anything is not plain."""
+def _convert(ledger: _Ledger, data: bytes, first_row: int, escape: bool) -> _Block:
+    """One block of whole lines as ledger text, or Decline if anything is not plain.
+
+    ``escape``: the block holds a backslash or a quote, which text must escape.
+    """
+    if b'"' in data:  # Excel quotes a cell holding a comma: "1,234.50", "办公楼,附楼"
+        lines = pc.split_pattern(pa.array([data], pa.binary()), b"\n").flatten()
+        if not _all(pc.match_substring_regex(lines, QUOTED_LINE)):  # the bytes, any code
+            raise Decline("quoting the csv module reads otherwise, or refuses")
     batch = pcsv.read_csv(io.BytesIO(data), **ledger.csv_options)
     n = batch.num_rows
     positions = ledger.positions
@@ -503,10 +543,10 @@ def _convert(ledger: _Ledger, data: bytes, first_row: int, backslash: bool) -> _
     equity = pc.take(pa.array(equities, pa.string()), office_at)
     nonzero = pc.not_equal(value, "0.00")
     needed = _needed(ledger, equity, booked, nonzero, numbers)
-    if backslash:  # convert._meta_lines and _quote escape it (no quote reaches here)
-        name = pc.replace_substring(name, "\\", "\\\\")
+    if escape:  # a backslash or a quote: escaped as convert._meta_lines and _quote do
+        name = _escaped(name)
         if "use" in optional:
-            optional["use"] = pc.replace_substring(optional["use"], "\\", "\\\\")
+            optional["use"] = _escaped(optional["use"])
 
     parts: list[Any] = [
         pc.take(pa.array(opening, pa.string()), combo_at),
@@ -756,7 +796,9 @@ def _import(
         try:
             for data in _with_first(rest, blocks):
                 lines = data.count(b"\n") + (not data.endswith(b"\n"))
-                pending.append(pool.submit(_convert, ledger, data, row, b"\\" in data))
+                pending.append(
+                    pool.submit(_convert, ledger, data, row, b"\\" in data or b'"' in data)
+                )
                 row += lines
                 while len(pending) > WORKERS:
                     merge(pending.pop(0).result())

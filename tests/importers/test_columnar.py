@@ -36,7 +36,8 @@ DAY = datetime.date(2015, 7, 25)
 
 PLAIN: dict[str, list[str]] = {
     "office": ["XN-JY-WH", "XN-WH"],
-    "name": ["别克GL8 鄂L12345", "复印机", "柜子\\A", "Name", "接待 用房"],
+    "name": ["别克GL8 鄂L12345", "复印机", "柜子\\A", "Name", "接待 用房", "办公楼,附楼"]
+    + ['说"明"', '"引号"开头', '末尾"'],
     "category": [
         "车辆",
         "设备",
@@ -59,8 +60,11 @@ PLAIN: dict[str, list[str]] = {
         "007.50",
         "",
         "999999999999999.99",
+        "1,234.50",
+        "12,000",
+        "1,234,567.5",
     ],
-    "book": ["150000.00", "8000", "0", "12.5", "0.00"],
+    "book": ["150000.00", "8000", "0", "12.5", "0.00", "1,000"],
     "use": ["办公", "", "经营 用"],
     "date": ["2015-07-25", "", "2016-01-02", "2015/7/25", "2015年7月25日"],
 }
@@ -69,12 +73,14 @@ PLAIN: dict[str, list[str]] = {
 ODD: dict[str, list[str]] = {
     "office": [" XN-WH", "ＸＮ-WH", "xn-wh", "XN-BJ", "", "XN\tWH"],
     "asset_id": ["A/1", " C-1", "ＣＣ-1", "c-lower", "", "C--1", "资产1"],
-    "name": [" 复印机", "复印机\u3000", "", "a\x07b", '说"明"', "a,b", "\u3000"],
+    "name": [" 复印机", "复印机\u3000", "", "a\x07b", "\u3000", '"说明" '],
     "category": ["飞机", " 车辆", "VEHICLES", "vehicles", "土地使用权", ""],
     "acquired": ["2011/2/30", "2011-02-30", "1899-12-31", "2011-5/1", "2011/5/1 12:00"]
     + [" ", "２０１１-05-01", "2011/5/1 ", "201151", "2011年5月1"],
     "money": [
-        "1,234.50",
+        "1,234.567",
+        "12,34.5",
+        "1,2345",
         "１００",
         "¥100",
         "2.001",
@@ -85,7 +91,7 @@ ODD: dict[str, list[str]] = {
         " 7",
         "9" * 16,
     ],
-    "book": ["", "1,000", "-5", "abc"],
+    "book": ["", "1,00", "-5", "abc"],
     "use": [" 办公", "a\x03", " "],
     "date": ["2015/7/32", "2014-12-31", "2015-02-30", "x", "2015/7/25 0:00 0:00"],
 }
@@ -228,6 +234,13 @@ def _plain(n: int = 5) -> list[list[str]]:
     return [[*PLAIN_ROW[:1], f"JY-V-{i:04d}", *PLAIN_ROW[2:]] for i in range(n)]
 
 
+def _quoted_row(name: bytes) -> bytes:
+    """A plain file whose last row's name is the given bytes, as written."""
+    row = ["XN-WH", "Q-1", "NAME", "车辆", "", "", "1.00", "", "", ""]
+    line = ",".join(row).encode().replace(b"NAME", name)
+    return csv_bytes([INVENTORY_HEADER, *_plain()]) + line + b"\r\n"
+
+
 def _changed(column: int, value: str, row: int = 2) -> list[list[str]]:
     rows = _plain()
     rows[row][column] = value
@@ -242,12 +255,12 @@ DECLINED = {
     "id twice": _changed(1, "JY-V-0000", row=4),
     "name to trim": _changed(2, "别克 "),
     "name with a control character": _changed(2, "别\x07克"),
-    "quoted name": _changed(2, '别克 "GL8"'),
     "unknown category": _changed(3, "飞机"),
     "impossible date": _changed(4, "2011-02-30"),
     "mixed separators in a date": _changed(4, "2011-5/1"),
     "a date with a time of day": _changed(4, "2011/5/1 8:00"),
-    "grouped amount": _changed(5, "1,280,000.00"),
+    "grouped amount with three decimals": _changed(5, "1,280,000.001"),
+    "grouped amount grouped wrong": _changed(6, "15,0000.00"),
     "over-precise amount": _changed(6, "1.001"),
     "negative amount": _changed(7, "-5"),
     "missing book value": _changed(6, ""),
@@ -343,6 +356,16 @@ def test_an_account_the_ledger_opens_declines(tmp_path):
         ("lf", csv_bytes([INVENTORY_HEADER, *_plain()]).replace(b"\r\n", b"\n")),
         ("no final newline", csv_bytes([INVENTORY_HEADER, *_plain()]).rstrip()),
         ("bom", codecs.BOM_UTF8 + csv_bytes([INVENTORY_HEADER, *_plain()])),
+        (
+            "quoted cells",
+            csv_bytes(
+                [INVENTORY_HEADER]
+                + [
+                    [*r[:2], "办公楼,附楼", *r[3:5], "3,000,000.00", "2,400,000", *r[7:]]
+                    for r in _plain()
+                ]
+            ),
+        ),
         ("gbk", csv_bytes([INVENTORY_HEADER, *_plain()], "gbk")),
         (
             "title row",
@@ -419,6 +442,16 @@ def test_takes_plain_files_in_every_form(tmp_path, name, content):
             csv_bytes([INVENTORY_HEADER, *_plain()]) + b"a,b,c,d,e,f,g,h,i,j,k\r\n",
         ),
         ("short row", csv_bytes([INVENTORY_HEADER, *_plain()]) + b"XN-WH,A-1\r\n"),
+        ("text after a closing quote", _quoted_row(b'"\xe5\x88\xab\xe5\x85\x8b"GL8')),
+        ("a quote left open", _quoted_row(b'"\xe5\x88\xab\xe5\x85\x8b')),
+        ("a quote inside a cell", _quoted_row(b'\xe5\x88\xab"\xe5\x85\x8b')),
+        ("a space before a quote", _quoted_row(b' "\xe5\x88\xab\xe5\x85\x8b"')),
+        (
+            "a quoted header",
+            csv_bytes([INVENTORY_HEADER, *_plain()]).replace(
+                "机构代码".encode(), '"机构代码"'.encode(), 1
+            ),
+        ),
     ],
 )
 def test_declines_files_only_the_exact_path_reads(tmp_path, name, content):
