@@ -31,6 +31,7 @@ from typing import cast
 
 from importers import convert
 from importers import rows as rows_lib
+from plugins import model
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -186,6 +187,17 @@ def _output_entries(output: Path, included: set[str]) -> list[Any]:
 
 
 def build_index(
+    ledger: Path | None, output: Path | None, stderr: IO[str]
+) -> convert.LedgerIndex:
+    """What the import checks against: the ledger, and the output where it is not in it.
+
+    Parsed and indexed with the garbage collector paused (``model.no_gc``).
+    """
+    with model.no_gc():
+        return _build_index(ledger, output, stderr)
+
+
+def _build_index(
     ledger: Path | None, output: Path | None, stderr: IO[str]
 ) -> convert.LedgerIndex:
     entries: list[Any] = []

@@ -8,14 +8,11 @@ come through here, so they see the same set.
 from __future__ import annotations
 
 import ast
-import contextlib
 import datetime
-import gc
 import logging
 import traceback
 from collections.abc import Callable
 from collections.abc import Iterable
-from collections.abc import Iterator
 from collections.abc import Mapping
 from typing import Any
 
@@ -160,7 +157,7 @@ def run(
     if config.errors:
         where = data.new_metadata(filename, _plugin_line(filename))
         errors = [violation("LI-302", None, m, meta=where) for m in config.errors]
-    with _no_gc():
+    with model.no_gc():
         books = model.read(
             entries, options_map, as_of=as_of or config.as_of, overrides=config.overrides
         )
@@ -169,23 +166,6 @@ def run(
     errors = [e for e in errors if config.wants(e.code)]
     errors.sort(key=_order)
     return books, errors
-
-
-@contextlib.contextmanager
-def _no_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while reading.
-
-    Reading makes a few objects per transaction and no cycles; with a whole ledger on
-    the heap, each full collection walks every entry, which cost more than all the rules
-    together (a third of the run on a 25k-transaction ledger).
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _find(books: model.Books, config: Config, filename: str) -> list[PolicyViolation]:

@@ -207,3 +207,19 @@ def test_config_unknown_keys_bad_codes_and_dates_are_reported_not_raised():
     assert len(config.errors) == 3
     assert engine.Config.parse("not a literal").errors
     assert engine.Config.parse("[1, 2]").errors
+
+
+def test_no_gc_pauses_the_collector_and_restores_it():
+    import gc
+
+    assert gc.isenabled()
+    with model.no_gc():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with model.no_gc():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # it was off before: it stays off
+    finally:
+        gc.enable()
