@@ -138,25 +138,36 @@ class _Blocks:
     encoding: str = ""
 
     def __iter__(self) -> Any:
+        """The blocks; the last without the blank lines that end the file (Excel writes
+        ``,,,,`` for rows it formatted and left empty), which the exact path ignores.
+
+        Each block is yielded once the next is read, so the last is known as the last
+        and holds the file's final line too, whether or not a newline ends it.
+        """
         size = self.path.stat().st_size or 1
         done = 0
         with open(self.path, "rb") as handle:
             rest = b""
+            held: bytes | None = None
             first = True
             while True:
                 block = handle.read(BLOCK)
                 done += len(block)
                 data = rest + block
-                if not block:
-                    if data:
-                        yield self._check(data, first)
+                if not block:  # the end: data is the final line, if it has no newline
+                    tail = self._check(data, first) if data else b""
+                    last = (held or b"") + tail
+                    if last:
+                        yield _without_blank_tail(last)
                     break
                 cut = data.rfind(b"\n") + 1
                 if cut == 0:
                     rest = data  # a line longer than a block: read on
                     continue
                 rest = data[cut:]
-                yield self._check(data[:cut], first)
+                if held is not None:
+                    yield held
+                held = self._check(data[:cut], first)
                 first = False
                 if self.progress is not None:
                     self.progress(done / size)
@@ -179,6 +190,18 @@ class _Blocks:
         if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
             raise Decline("a carriage return that does not end a line")
         return data
+
+
+def _without_blank_tail(data: bytes) -> bytes:
+    """The lines without those at their end that hold nothing but commas and spaces
+    (``rows._blank``; other whitespace is left, and the exact path handles the file)."""
+    end = len(data)
+    while end > 0:
+        start = data.rfind(b"\n", 0, end - 1) + 1  # the last line is data[start:end]
+        if data[start:end].strip(b" \t,\r\n"):
+            break
+        end = start
+    return data[:end]
 
 
 def _header(

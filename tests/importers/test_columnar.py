@@ -356,6 +356,11 @@ def test_an_account_the_ledger_opens_declines(tmp_path):
         ("lf", csv_bytes([INVENTORY_HEADER, *_plain()]).replace(b"\r\n", b"\n")),
         ("no final newline", csv_bytes([INVENTORY_HEADER, *_plain()]).rstrip()),
         ("bom", codecs.BOM_UTF8 + csv_bytes([INVENTORY_HEADER, *_plain()])),
+        ("blank line at the end", csv_bytes([INVENTORY_HEADER, *_plain()]) + b"\r\n"),
+        (
+            "empty rows at the end, as Excel writes them",
+            csv_bytes([INVENTORY_HEADER, *_plain()]) + b",,,,,,,,,\r\n" * 3 + b" ,\t,",
+        ),
         (
             "quoted cells",
             csv_bytes(
@@ -423,7 +428,6 @@ def test_takes_plain_files_in_every_form(tmp_path, name, content):
             "blank line in the middle",
             csv_bytes([INVENTORY_HEADER, *_plain()]).replace(b"\r\n", b"\r\n\r\n", 3),
         ),
-        ("blank line at the end", csv_bytes([INVENTORY_HEADER, *_plain()]) + b"\r\n"),
         (
             "lone carriage returns",
             csv_bytes([INVENTORY_HEADER, *_plain()]).replace(b"\r\n", b"\r"),
