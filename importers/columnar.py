@@ -417,6 +417,8 @@ def _money(column: Any, what: str) -> Any:
 
 def _escaped(column: Any) -> Any:
     """Text as a ledger string holds it: ``\\`` for a backslash, ``\\"`` for a quote."""
+    if not pc.any(pc.match_substring_regex(column, r'["\\]')).as_py():
+        return column  # the block's quotes were the CSV's own, around other cells
     column = pc.replace_substring(column, "\\", "\\\\")
     return pc.replace_substring(column, '"', '\\"')
 
