@@ -361,7 +361,23 @@ def convert_file(
             return stats
         raw.seek(start)
         raw.truncate()
-        stats = convert.Stats()
+    return convert_exact(
+        out, kind, path, index, problems, default_date=default_date, progress=progress
+    )
+
+
+def convert_exact(
+    out: IO[str],
+    kind: str,
+    path: Path,
+    index: convert.LedgerIndex,
+    problems: list[rows_lib.Problem],
+    *,
+    default_date: datetime.date | None = None,
+    progress: Progress | None = None,
+) -> convert.Stats:
+    """The exact path: every file, every problem, a row at a time in Python."""
+    stats = convert.Stats()
     table = rows_lib.open_table(path, problems, progress, str(path))
     typed = rows_lib.typed_rows(table, rows_lib.SCHEMAS[kind])
     common: dict[str, Any] = {

@@ -131,21 +131,8 @@ def _exact(
     path: Path, index: convert.LedgerIndex, day: datetime.date | None
 ) -> tuple[bytes, convert.Stats, list[str]]:
     problems: list[rows_lib.Problem] = []
-    table = rows_lib.open_table(path, problems)
-    typed = rows_lib.typed_rows(table, rows_lib.INVENTORY)
-    stats = convert.Stats()
-    entries = convert.inventory_entries(
-        typed,
-        index,
-        problems,
-        filename=str(path),
-        columns=table.columns,
-        default_date=day,
-        stats=stats,
-        file_ids=table.ids,
-    )
     out = io.StringIO()
-    command._write_entries(out, entries)
+    stats = command.convert_exact(out, "inventory", path, index, problems, default_date=day)
     return out.getvalue().encode("utf-8"), stats, [str(p) for p in problems]
 
 
