@@ -1,6 +1,6 @@
 """The importers as beangulp importers, for ``beangulp`` scripts and Fava's Import page.
 
-Thin: ``extract`` runs the same rows → directives pipeline as ``liaison import``, with
+Thin: ``extract`` runs ``importers.pipeline.extract``, as ``liaison import`` does, with
 the existing entries as the ledger. Rows the ledger already holds come out too, marked
 ``__duplicate__`` (beangulp comments them out, Fava unticks them); a file with any
 problem is refused whole with every problem in the message, never imported in part.
@@ -14,13 +14,28 @@ from __future__ import annotations
 
 import datetime
 from pathlib import Path
-from typing import Any
 
 import beangulp
 from beancount.core import data
 
 from importers import convert
-from importers import rows as rows_lib
+from importers import pipeline
+from importers import sheets
+from importers.problems import ImportProblems
+from importers.problems import Problem
+
+SUFFIXES = (
+    ".csv",
+    ".tsv",
+    ".txt",
+    ".xlsx",
+    ".xlsm",
+    ".xls",
+    ".ods",
+    ".htm",
+    ".html",
+    ".xml",
+)
 
 
 class _Importer(beangulp.Importer):
@@ -34,9 +49,9 @@ class _Importer(beangulp.Importer):
         return f"liaison.{self.kind}"
 
     def identify(self, filepath: str) -> bool:
-        if Path(filepath).suffix.lower() not in (".csv", ".xlsx", ".xlsm", ".txt"):
+        if Path(filepath).suffix.lower() not in SUFFIXES:
             return False
-        return rows_lib.identify(filepath) == self.kind
+        return identify(filepath) == self.kind
 
     def account(self, filepath: str) -> data.Account:
         return "Assets:Office"
@@ -45,24 +60,19 @@ class _Importer(beangulp.Importer):
         index = convert.LedgerIndex.from_entries(list(existing or ()))
         if not index.offices:
             index.offices = None  # no declared office: a bare beangulp run, not checked
-        problems: list[rows_lib.Problem] = []
-        table = rows_lib.open_table(filepath, problems)
-        typed = rows_lib.typed_rows(table, rows_lib.SCHEMAS[self.kind])
-        common: dict[str, Any] = {
-            "filename": filepath,
-            "columns": table.columns,
-            "file_ids": table.ids,
-            "keep_duplicates": True,
-        }
-        if self.kind == "inventory":
-            entries = convert.inventory_entries(
-                typed, index, problems, default_date=self.default_date, **common
-            )
-        else:
-            entries = convert.disposal_entries(typed, index, problems, **common)
+        problems: list[Problem] = []
+        entries = pipeline.extract(
+            self.kind,
+            Path(filepath),
+            index,
+            problems,
+            label=filepath,
+            default_date=self.default_date,
+            keep_duplicates=True,
+        )
         extracted = list(entries)
         if problems:
-            raise rows_lib.ImportProblems(problems)
+            raise ImportProblems(problems)
         return extracted
 
     def deduplicate(self, entries: data.Entries, existing: data.Entries) -> None:
@@ -71,6 +81,28 @@ class _Importer(beangulp.Importer):
             key = convert.entry_key(entry)
             if key is not None and key in held:
                 entry.meta[convert.DUPLICATE] = True
+
+
+def identify(path: str) -> str | None:
+    """``inventory`` or ``disposals`` if some sheet of the file holds that kind's header.
+
+    A disposal result's header (处置方式, 处置日期) is looked for first: a register has
+    neither. Never raises: Fava lists every file of its import folders.
+    """
+    from importers import forms
+
+    try:
+        found = sheets.read_sheets(path, [], path)
+        for kind in ("disposals", "inventory"):
+            schema = forms.SCHEMAS[kind]
+            for sheet in found:
+                problems: list[Problem] = []
+                layout = forms.read_layout(sheet, schema, problems, path, False)
+                if layout.header is not None:
+                    return kind
+    except Exception:
+        return None
+    return None
 
 
 class InventoryImporter(_Importer):

@@ -32,10 +32,10 @@ from beancount.core import account as account_lib
 from beancount.core import data
 from beancount.core.amount import Amount
 
+from importers.problems import Problem
 from importers.rows import DisposalRow
 from importers.rows import InventoryRow
-from importers.rows import Problem
-from importers.rows import column_letter
+from importers.rows import Where
 from plugins import model
 
 CNY = "CNY"
@@ -90,6 +90,7 @@ class Held:
     use: str | None
     opening: Decimal | None
     where: str
+    asset_id: str = ""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -135,6 +136,8 @@ class LedgerIndex:
         transfers: A recipient's code or name to its ``Equity:Transfers:<code>`` account.
         registrations: Office codes to the date of their (latest) registration.
         books: The model, for balances.
+        named: An asset's ``name:`` to the ids held under it (a disposal result may
+            name its lot and not its id).
     """
 
     offices: set[str] | None
@@ -144,6 +147,10 @@ class LedgerIndex:
     transfers: dict[str, str] = dataclasses.field(default_factory=dict)
     registrations: dict[str, datetime.date] = dataclasses.field(default_factory=dict)
     books: model.Books | None = None
+    named: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+    office_names: dict[str, str] = dataclasses.field(default_factory=dict)
+    """Declared office codes to their names, for a register that names its office only
+    on its fill line (填报单位)."""
 
     @classmethod
     def empty(cls) -> LedgerIndex:
@@ -158,6 +165,7 @@ class LedgerIndex:
         entries = sorted(entries, key=data.entry_sortkey)
         books = model.read(entries)
         index = cls(offices=set(books.offices) if check_offices else None, books=books)
+        index.office_names = {code: office.name for code, office in books.offices.items()}
         for office, registrations in books.registrations.items():
             if registrations:
                 index.registrations[office] = registrations[-1].date
@@ -190,6 +198,7 @@ class LedgerIndex:
                     use=_text(meta.get("use")),
                     opening=None,
                     where=_where(entry),
+                    asset_id=asset_id,
                 )
                 by_account[entry.account] = asset_id
             elif isinstance(entry, data.Transaction):
@@ -206,6 +215,9 @@ class LedgerIndex:
                                 openings.setdefault(asset_id, posting.units.number)
                 if "disposal" in meta:
                     index._add_disposal(entry, by_account)
+        for asset_id, held in index.held.items():
+            if held.name:
+                index.named.setdefault(held.name, []).append(asset_id)
         for asset_id, number in openings.items():
             index.held[asset_id] = dataclasses.replace(index.held[asset_id], opening=number)
         return index
@@ -251,13 +263,43 @@ class LedgerIndex:
 
 
 @dataclasses.dataclass
+class Group:
+    """The rows of one office and category (or method) an import read, and their sums."""
+
+    new: int = 0
+    new_amount: Decimal = ZERO
+    skipped: int = 0
+    skipped_amount: Decimal = ZERO
+
+
+@dataclasses.dataclass
 class Stats:
-    """What an import did: rows read, rows new, rows already in the ledger."""
+    """What an import did: rows read, rows new, rows already in the ledger.
+
+    ``groups`` breaks the rows down by ``(office, category)`` for a register and by
+    ``(office, method)`` for disposal results, with the amounts booked or held: the
+    carrying amount of a register's rows, the proceeds (or, for a transfer, the carrying
+    amount) of a disposal's.
+    """
 
     rows: int = 0
     new: int = 0
     skipped: int = 0
     entries: int = 0
+    groups: dict[tuple[str, str], Group] = dataclasses.field(default_factory=dict)
+
+    def count(self, office: str, kind: str, amount: Decimal, new: bool) -> None:
+        group = self.groups.get((office, kind))
+        if group is None:
+            group = self.groups[(office, kind)] = Group()
+        if new:
+            self.new += 1
+            group.new += 1
+            group.new_amount += amount
+        else:
+            self.skipped += 1
+            group.skipped += 1
+            group.skipped_amount += amount
 
 
 class _Context:
@@ -271,33 +313,29 @@ class _Context:
         self.taken: set[str] = set(index.opens)
 
     def problem(
-        self,
-        row: int,
-        message: str,
-        column: tuple[int, str] | None = None,
-        value: Any = None,
+        self, where: Where, message: str, field: str | None = None, value: Any = None
     ) -> None:
-        letter = column_letter(column[0]) if column else None
-        header = column[1] if column else None
-        self.problems.append(Problem(self.filename, row, letter, header, value, message))
+        self.problems.append(where.problem(message, field, value))
 
-    def need(self, account: str, date: datetime.date, row: int, column: Any) -> bool:
+    def need(
+        self, account: str, date: datetime.date, where: Where, field: str | None
+    ) -> bool:
         """Note an account the entries use; False (and a problem) if it opens too late."""
         opened = self.index.opens.get(account)
         if opened is not None:
             if opened > date:
                 self.problem(
-                    row,
+                    where,
                     f"账本于 {opened} 才开设 {account}，晚于本行日期 {date}；"
                     "请把该账户的 open 日期提前",
-                    column,
+                    field,
                     date.isoformat(),
                 )
                 return False
             return True
         current = self.needed.get(account)
         if current is None or date < current[0]:
-            self.needed[account] = (date, row, None)
+            self.needed[account] = (date, where.row, None)
         return True
 
     def opens(self) -> Iterator[data.Open]:
@@ -333,12 +371,11 @@ def _posting(account: str, number: Decimal) -> data.Posting:
 
 
 def inventory_entries(
-    rows: Iterable[tuple[int, InventoryRow]],
+    rows: Iterable[tuple[Where, InventoryRow]],
     index: LedgerIndex,
     problems: list[Problem],
     *,
     filename: str,
-    columns: dict[str, tuple[int, str]] | None = None,
     default_date: datetime.date | None = None,
     stats: Stats | None = None,
     keep_duplicates: bool = False,
@@ -347,20 +384,18 @@ def inventory_entries(
     """Register rows to ``open`` directives and opening transactions (SPEC 2.2, 5).
 
     Args:
-        rows: ``(row number, InventoryRow)`` pairs, in file order.
+        rows: ``(where, InventoryRow)`` pairs, in file order.
         index: The ledger the import adds to (``LedgerIndex.empty()`` for none).
         problems: Receives every problem; a row with a problem yields nothing.
-        filename: How problems and the entries' metadata name the file.
-        columns: Field name to ``(position, header)``, for problems; optional.
+        filename: How the entries' metadata names the file.
         default_date: The booking date of rows without 登记日期 (``--date``); rows
             without either take their office's registration date in the ledger.
         stats: Receives counts.
         keep_duplicates: Yield the entries of rows the ledger already holds too, marked
             ``__duplicate__`` (beangulp and Fava show them greyed out).
         file_ids: The ids of the file as ``rows.typed_rows`` collects them (it refuses
-            duplicates itself). Given, this function keeps no per-row state of its own,
-            so memory stays flat however long the file; else it tracks ids and
-            accounts itself.
+            duplicates itself). Given, this function keeps no per-row state of its own;
+            else it tracks ids and accounts itself.
     Yields:
         For each new row an ``open`` and (unless the carrying amount is zero) an opening
         transaction against ``Equity:Office:<OFFICE>:NetAssets``; at the end the opens
@@ -368,39 +403,37 @@ def inventory_entries(
     """
     ctx = _Context(filename, index, problems)
     stats = stats if stats is not None else Stats()
-    columns = {} if columns is None else columns
     seen: dict[str, int] = {}
-    col = columns.get
     offices, held_ids, registrations = index.offices, index.held, index.registrations
     bases: dict[str, bool] = {}  # account base to whether it is valid, per office/category
-    for number, row in rows:
+    for where, row in rows:
         stats.rows += 1
         first = seen.get(row.asset_id) if file_ids is None else None
         if first is not None:
             ctx.problem(
-                number,
+                where,
                 f"资产编号 {row.asset_id} 与本文件第 {first} 行重复",
-                col("asset_id"),
+                "asset_id",
                 row.asset_id,
             )
             continue
         if file_ids is None:
-            seen[row.asset_id] = number
+            seen[row.asset_id] = where.row
         if offices is not None and row.office not in offices:
             ctx.problem(
-                number,
+                where,
                 f"机构 {row.office} 未在账本中声明：请用 "
                 f'`custom "office" "{row.office}" "名称"` 声明，或更正机构代码',
-                col("office"),
+                "office",
                 row.office,
             )
             continue
         booked = row.date or default_date or registrations.get(row.office)
         if booked is None:
             ctx.problem(
-                number,
+                where,
                 "没有记账日期：请填写登记日期（date）列，或用 --date 指定",
-                col("date"),
+                "date",
             )
             continue
         held = held_ids.get(row.asset_id)
@@ -408,35 +441,35 @@ def inventory_entries(
             differences = _inventory_differences(row, held)
             if differences:
                 ctx.problem(
-                    number,
+                    where,
                     f"资产编号 {row.asset_id} 已在账本中（{held.account}，{held.where}），"
                     f"但与本文件的值不同：{'；'.join(differences)}；请更正文件或账本",
-                    col("asset_id"),
+                    "asset_id",
                     row.asset_id,
                 )
                 continue
-            stats.skipped += 1
+            stats.count(row.office, row.category, row.book_value, new=False)
             if keep_duplicates:
-                for entry in _inventory_directives(ctx, row, booked, number, held.account):
+                for entry in _inventory_directives(ctx, row, booked, where, held.account):
                     entry.meta[DUPLICATE] = True
                     yield entry
             continue
         account, derived, valid = _inventory_account(ctx, row, file_ids, bases)
         if not valid:
             ctx.problem(
-                number,
+                where,
                 f"生成的账户名 {account} 不符合 Beancount 的命名规则",
-                col("asset_id"),
+                "asset_id",
                 row.asset_id,
             )
             continue
         equity = f"Equity:Office:{row.office}:NetAssets"
-        if row.book_value and not ctx.need(equity, booked, number, col("date")):
+        if row.book_value and not ctx.need(equity, booked, where, "date"):
             continue
         if derived or file_ids is None:
             ctx.taken.add(account)
-        stats.new += 1
-        for entry in _inventory_directives(ctx, row, booked, number, account):
+        stats.count(row.office, row.category, row.book_value, new=True)
+        for entry in _inventory_directives(ctx, row, booked, where, account):
             stats.entries += 1
             yield entry
     for entry in ctx.opens():
@@ -494,8 +527,9 @@ def _inventory_account(
 
 
 def _inventory_directives(
-    ctx: _Context, row: InventoryRow, booked: datetime.date, number: int, account: str
+    ctx: _Context, row: InventoryRow, booked: datetime.date, where: Where, account: str
 ) -> list[data.Directive]:
+    number = where.row
     # ctx.meta, unrolled: this runs for every row
     filename = ctx.filename
     meta: data.Meta = {
@@ -512,6 +546,8 @@ def _inventory_directives(
         meta["appraisal"] = _tuple(Amount, (row.appraisal, CNY))
     if row.use is not None:
         meta["use"] = row.use
+    for key, value in row.described.meta().items():
+        meta[key] = _tuple(Amount, (value, CNY)) if key in _AMOUNT_META else value
     entries: list[data.Directive] = [
         _tuple(data.Open, (meta, booked, account, [CNY], None))
     ]
@@ -534,6 +570,10 @@ def _inventory_directives(
             )
         )
     return entries
+
+
+_AMOUNT_META = frozenset({"accumulated-depreciation"})
+"""Descriptive metadata that is an amount in yuan."""
 
 
 def _inventory_differences(row: InventoryRow, held: Held) -> list[str]:
@@ -576,12 +616,11 @@ def _plain(value: Any) -> str:
 
 
 def disposal_entries(
-    rows: Iterable[tuple[int, DisposalRow]],
+    rows: Iterable[tuple[Where, DisposalRow]],
     index: LedgerIndex,
     problems: list[Problem],
     *,
     filename: str,
-    columns: dict[str, tuple[int, str]] | None = None,
     stats: Stats | None = None,
     keep_duplicates: bool = False,
     file_ids: Collection[str] | None = None,
@@ -593,94 +632,97 @@ def disposal_entries(
     ``Assets:Office:<O>:Cash`` against ``Liabilities:Office:<O>:DueToTreasury``. A
     transfer moves the carrying amount to ``Equity:Transfers:<code>`` where the ledger
     opens one for the recipient (by code or by its ``name:``), else to
-    ``Equity:Transfers``, with ``recipient:``.
+    ``Equity:Transfers``, with ``recipient:``. A row without an asset id (a trading
+    centre's result names the lot, 标的名称) is matched to the one asset the ledger
+    holds under that name, and refused where there is none or more than one.
 
     Args: as ``inventory_entries``.
     """
     ctx = _Context(filename, index, problems)
     stats = stats if stats is not None else Stats()
-    columns = {} if columns is None else columns
-    col = columns.get
     seen: dict[str, int] = {}
-    for number, row in rows:
+    for where, row in rows:
         stats.rows += 1
-        first = seen.get(row.asset_id) if file_ids is None else None
+        asset_id = row.asset_id or _asset_named(ctx, where, row)
+        if asset_id is None:
+            continue
+        first = seen.get(asset_id)
         if first is not None:
             ctx.problem(
-                number,
-                f"资产 {row.asset_id} 已在本文件第 {first} 行处置，不能重复处置",
-                col("asset_id"),
-                row.asset_id,
+                where,
+                f"资产 {asset_id} 已在本文件第 {first} 行处置，不能重复处置",
+                "asset_id" if row.asset_id else "name",
+                asset_id,
             )
             continue
-        if file_ids is None:
-            seen[row.asset_id] = number
-        held = index.held.get(row.asset_id)
+        seen[asset_id] = where.row
+        held = index.held.get(asset_id)
         if held is None:
             ctx.problem(
-                number,
-                f"资产编号 {row.asset_id} 不在账本中；请先导入资产清查登记表",
-                col("asset_id"),
-                row.asset_id,
+                where,
+                f"资产编号 {asset_id} 不在账本中；请先导入资产清查登记表",
+                "asset_id",
+                asset_id,
             )
             continue
         if held.category not in PHYSICAL:
             ctx.problem(
-                number,
-                f"资产 {row.asset_id}（{held.account}）不属于土地、房屋、车辆、设备或企业"
+                where,
+                f"资产 {asset_id}（{held.account}）不属于土地、房屋、车辆、设备或企业"
                 "（Land、Buildings、Vehicles、Equipment、Enterprises），只有这几类可以处置",
-                col("asset_id"),
-                row.asset_id,
+                "asset_id",
+                asset_id,
             )
             continue
-        if not _disposal_row_ok(ctx, number, row, col):
+        if not _disposal_row_ok(ctx, where, row):
             continue
+        office = held.office or index.office_of(held.account) or ""
         recorded = index.disposed.get(held.account, [])
         same_day = [d for d in recorded if d.date == row.date]
         if same_day:
             differences = _disposal_differences(row, same_day[0])
             if differences:
                 ctx.problem(
-                    number,
+                    where,
                     f"账本已记录这笔处置（{same_day[0].where}），但与本文件的值不同："
                     f"{'；'.join(differences)}；请更正文件或账本",
-                    col("asset_id"),
-                    row.asset_id,
+                    "asset_id",
+                    asset_id,
                 )
                 continue
-            stats.skipped += 1
+            carrying = -_disposed_amount(index, held.account, row.date)
+            stats.count(office, row.method, _figure(row, carrying), new=False)
             if keep_duplicates:
-                carrying = -_disposed_amount(index, held.account, row.date)
-                entries = _disposal_directives(ctx, row, held, number, carrying, False)
+                entries = _disposal_directives(ctx, row, held, where, carrying, False)
                 for entry in entries or ():
                     entry.meta[DUPLICATE] = True
                     yield entry
             continue
         if recorded:
             ctx.problem(
-                number,
-                f"账本已记录资产 {row.asset_id} 于 {recorded[0].date} 处置"
+                where,
+                f"账本已记录资产 {asset_id} 于 {recorded[0].date} 处置"
                 f"（{recorded[0].where}），不能再次处置",
-                col("date"),
+                "date",
                 row.date.isoformat(),
             )
             continue
         carrying = index.balance(held.account, row.date)
         if carrying <= 0:
             ctx.problem(
-                number,
+                where,
                 f"{held.account} 在 {row.date} 的余额为 {carrying} CNY，"
                 "没有可处置的账面价值",
-                col("date"),
+                "date",
                 row.date.isoformat(),
             )
             continue
-        if not ctx.need(held.account, row.date, number, col("date")):
+        if not ctx.need(held.account, row.date, where, "date"):
             continue
-        entries = _disposal_directives(ctx, row, held, number, carrying, True)
+        entries = _disposal_directives(ctx, row, held, where, carrying, True)
         if entries is None:
             continue
-        stats.new += 1
+        stats.count(office, row.method, _figure(row, carrying), new=True)
         for entry in entries:
             stats.entries += 1
             yield entry
@@ -689,35 +731,68 @@ def disposal_entries(
         yield entry
 
 
+def _figure(row: DisposalRow, carrying: Decimal) -> Decimal:
+    """What a disposal row counts for in the summary: proceeds, or a transfer's value."""
+    return carrying if row.method == "transfer" else row.proceeds or ZERO
+
+
+def _asset_named(ctx: _Context, where: Where, row: DisposalRow) -> str | None:
+    """The one asset the ledger holds under the row's name (标的名称), or a problem."""
+    name = (row.name or "").strip()
+    if not name:
+        ctx.problem(where, "没有资产编号，也没有标的名称：请填写资产编号", "asset_id")
+        return None
+    found = ctx.index.named.get(name, [])
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        ctx.problem(
+            where,
+            f"账本中没有名为 {name!r} 的资产；请在文件中加上资产编号（资产编号 列），"
+            "或先导入资产清查登记表",
+            "name",
+            name,
+        )
+    else:
+        ctx.problem(
+            where,
+            f"账本中有 {len(found)} 项资产名为 {name!r}（{'、'.join(found[:5])}）；"
+            "请在文件中加上资产编号（资产编号 列）以指明是哪一项",
+            "name",
+            name,
+        )
+    return None
+
+
 def _disposed_amount(index: LedgerIndex, account: str, date: datetime.date) -> Decimal:
     before = index.balance(account, date - datetime.timedelta(days=1))
     return index.balance(account, date) - before
 
 
-def _disposal_row_ok(ctx: _Context, number: int, row: DisposalRow, col: Any) -> bool:
+def _disposal_row_ok(ctx: _Context, where: Where, row: DisposalRow) -> bool:
     ok = True
     if row.method == "transfer":
         if row.proceeds:
             ctx.problem(
-                number,
+                where,
                 "无偿划转（transfer）没有成交金额；处置方式是否填错？",
-                col("proceeds"),
+                "proceeds",
                 str(row.proceeds),
             )
             ok = False
         if row.counterparty is None:
             ctx.problem(
-                number,
+                where,
                 "无偿划转须填写受让方（受让方 / counterparty 列）",
-                col("counterparty"),
+                "counterparty",
             )
             ok = False
     elif row.proceeds is None:
         ctx.problem(
-            number,
+            where,
             f"{METHOD_WORDS[row.method]}（{row.method}）须填写成交金额"
             "（成交金额 / proceeds 列）",
-            col("proceeds"),
+            "proceeds",
         )
         ok = False
     return ok
@@ -744,12 +819,11 @@ def _disposal_directives(
     ctx: _Context,
     row: DisposalRow,
     held: Held,
-    number: int,
+    where: Where,
     carrying: Decimal,
     new: bool,
 ) -> list[data.Directive] | None:
     office = held.office or ctx.index.office_of(held.account) or ""
-    col = None
     postings = [_posting(held.account, -carrying)]
     needed: list[str] = []
     recipient = None
@@ -771,15 +845,15 @@ def _disposal_directives(
             needed += [cash, due]
     if new:
         for account in needed:
-            if not ctx.need(account, row.date, number, col):
+            if not ctx.need(account, row.date, where, None):
                 return None
     meta = ctx.meta(
-        number,
+        where.row,
         disposal=row.method,
         approval=row.approval,
         appraisal=_money(row.appraisal),
         recipient=recipient,
-        asset_id=row.asset_id,
+        asset_id=held.asset_id or row.asset_id,
     )
     what = held.name or row.asset_id
     narration = f"{METHOD_WORDS[row.method]} {what}"

@@ -1,6 +1,6 @@
 """The ``liaison`` command line (SPEC section 6).
 
-``check`` and ``explain`` live here; ``import`` is registered by ``importers.command``;
+``check``, ``explain`` and ``import`` (whose work is ``importers.pipeline``) live here;
 ``report``, ``export`` and ``consolidate`` by ``reports.command``; ``demo`` starts Fava
 on the bundled example.
 """
@@ -293,6 +293,90 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- import ---------------------------------------------------------------------------
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from importers import pipeline  # deferred: check and explain need none of it
+
+    return pipeline.run(
+        args.kind,
+        args.file,
+        ledger=args.ledger,
+        output=args.output,
+        sheet=args.sheet,
+        dry_run=args.dry_run,
+        default_date=args.date,
+    )
+
+
+def _import_parser(sub: Any) -> None:
+    """``liaison import inventory|disposals`` (SPEC section 6): the work is
+    ``importers.pipeline.run``; only the arguments are read here."""
+    parser = sub.add_parser(
+        "import",
+        help="import inventory registers or disposal results (xlsx, xls, ods, CSV)",
+        description="Turn an inventory register (资产清查登记表) or a disposal result "
+        "file into ledger entries, as offices keep them: title rows, a fill line, "
+        "one or two header rows, 合计 rows (checked), amounts in 元, 千元 or 万元, "
+        "one sheet per office.",
+    )
+    kinds = parser.add_subparsers(dest="kind", metavar="KIND", required=True)
+    inventory = kinds.add_parser(
+        "inventory",
+        help="asset registers: one asset, claim or debt a row",
+        description="Each row becomes an `open` with the asset's metadata and an opening "
+        "transaction against Equity:Office:<OFFICE>:NetAssets.",
+    )
+    disposals = kinds.add_parser(
+        "disposals",
+        help="auction, sale and transfer results",
+        description="Each row becomes a disposal transaction in the 政府会计制度 form.",
+    )
+    for kind, command in (("inventory", inventory), ("disposals", disposals)):
+        command.add_argument(
+            "file", type=Path, metavar="FILE", help="xlsx, xls, ods, CSV/TSV (UTF-8/GBK)"
+        )
+        command.add_argument(
+            "--ledger",
+            type=Path,
+            metavar="LEDGER",
+            required=kind == "disposals",
+            help="the ledger the entries are added to: offices, asset ids and carrying "
+            "amounts are checked against it",
+        )
+        command.add_argument(
+            "--output", type=Path, metavar="FILE", help="append to this file (else stdout)"
+        )
+        command.add_argument(
+            "--sheet",
+            metavar="NAME",
+            help="import this worksheet only (default: every sheet that holds a register)",
+        )
+        command.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="print what would be booked, per office and category; write nothing",
+        )
+        command.set_defaults(func=cmd_import, date=None)
+    inventory.add_argument(
+        "--date",
+        type=import_date,
+        metavar="DATE",
+        help="booking date of rows without 登记日期 (default: the office's registration "
+        "date in the ledger)",
+    )
+
+
+def import_date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(
+            f"日期应写作 2015-07-25 这样的格式：{text!r}"
+        ) from exc
+
+
 # --- the parser ----------------------------------------------------------------------
 
 
@@ -333,10 +417,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--port", type=int, default=5000)
     demo.set_defaults(func=cmd_demo)
 
-    from importers import command as import_command
     from reports import command as report_command
 
-    import_command.register(sub)
+    _import_parser(sub)
     report_command.register(sub)
     return parser
 

@@ -622,6 +622,7 @@ def money_text(value: Decimal | None) -> str:
 
 # --- importing a register (the upload) -----------------------------------------------
 
+
 @dataclasses.dataclass
 class ImportResult:
     """What an upload did: the numbers on success, else every problem."""
@@ -636,6 +637,7 @@ class ImportResult:
     message: str = ""
     errors: list[str] = dataclasses.field(default_factory=list)
     warnings: list[str] = dataclasses.field(default_factory=list)
+    summary: list[str] = dataclasses.field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -651,16 +653,16 @@ def import_inventory(
 ) -> ImportResult:
     """Run ``liaison import inventory`` on ``upload`` against ``ledger`` into ``target``.
 
-    The import itself is ``importers.command.run``: it appends atomically, skips what
+    The import itself is ``importers.pipeline.run``: it appends atomically, skips what
     the ledger (and the target) already hold, and writes nothing when any row is bad.
     Its messages name the uploaded file by its own name, not the temporary path.
     """
-    from importers import command
-    from importers import convert
+    from importers import pipeline
 
     out, err = io.StringIO(), io.StringIO()
-    stats = convert.Stats()
-    status = command.run(
+    report = pipeline.Report(upload.name, "inventory")
+    problems: list[Any] = []
+    status = pipeline.run(
         "inventory",
         upload,
         ledger=ledger,
@@ -668,22 +670,28 @@ def import_inventory(
         default_date=default_date,
         stdout=out,
         stderr=err,
-        stats=stats,
+        label=upload.name,
+        report=report,
+        problems=problems,
     )
     shown = upload.name
     lines = [
-        line.replace(str(upload), shown).replace(str(target), shown_target)
+        line.replace(str(target), shown_target)
         for line in err.getvalue().splitlines()
         if line.strip()
     ]
-    result = ImportResult(ok=status == command.EXIT_OK, file=shown, target=shown_target)
-    result.warnings = [line for line in lines if ": warning: " in line]
-    lines = [line for line in lines if ": warning: " not in line]
+    result = ImportResult(ok=status == pipeline.EXIT_OK, file=shown, target=shown_target)
+    result.warnings = [line for line in lines if ": 提醒：" in line]
+    lines = [line for line in lines if ": 提醒：" not in line]
     if not result.ok:
-        result.errors = [line for line in lines if not line.startswith("liaison import")]
+        result.errors = [str(p) for p in problems] or [
+            line for line in lines if not line.startswith("liaison import")
+        ]
         result.message = lines[-1] if lines else "导入失败"
         return result
     result.message = lines[-1] if lines else ""
+    result.summary = report.lines()
+    stats = report.stats
     result.rows, result.new = stats.rows, stats.new
     result.skipped, result.entries = stats.skipped, stats.entries
     return result

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from beancount.core import data
 
-from importers import command
+from importers import pipeline
 from tests.importers.conftest import DISPOSAL_HEADER
 from tests.importers.conftest import INVENTORY_HEADER
 from tests.importers.conftest import INVENTORY_ROWS
@@ -437,19 +437,19 @@ def _big_register(tmp_path, n=3000) -> Path:
 
 
 def test_progress_bar_on_a_terminal(tmp_path, monkeypatch):
-    monkeypatch.setattr(command, "PROGRESS_FROM", 1)
+    monkeypatch.setattr(pipeline, "PROGRESS_FROM", 1)
     register = _big_register(tmp_path)
     err = _Terminal()
-    code = command.run("inventory", register, stdout=io.StringIO(), stderr=err)
+    code = pipeline.run("inventory", register, stdout=io.StringIO(), stderr=err)
     assert code == 0
     assert "\rbig.csv 100% [####################]" in err.getvalue()
 
 
 def test_no_progress_bar_when_not_a_terminal(tmp_path, monkeypatch):
-    monkeypatch.setattr(command, "PROGRESS_FROM", 1)
+    monkeypatch.setattr(pipeline, "PROGRESS_FROM", 1)
     register = _big_register(tmp_path)
     err = io.StringIO()
-    assert command.run("inventory", register, stdout=io.StringIO(), stderr=err) == 0
+    assert pipeline.run("inventory", register, stdout=io.StringIO(), stderr=err) == 0
     assert "\r" not in err.getvalue()
     assert "%" not in err.getvalue()
 
@@ -457,5 +457,5 @@ def test_no_progress_bar_when_not_a_terminal(tmp_path, monkeypatch):
 def test_no_progress_bar_for_small_files(tmp_path):
     register = _big_register(tmp_path, 10)
     err = _Terminal()
-    assert command.run("inventory", register, stdout=io.StringIO(), stderr=err) == 0
+    assert pipeline.run("inventory", register, stdout=io.StringIO(), stderr=err) == 0
     assert "\r" not in err.getvalue()

@@ -15,7 +15,9 @@ from click.testing import CliRunner
 from pydantic_core import PydanticCustomError
 
 from importers import convert
+from importers import pipeline
 from importers import rows as rows_lib
+from importers.beangulp_importers import identify
 from importers.config import CONFIG
 from tests.importers.conftest import INVENTORY_HEADER
 from tests.importers.conftest import INVENTORY_ROWS
@@ -43,7 +45,7 @@ def test_leaf_is_a_valid_account_component(asset_id, leaf):
 def test_two_ids_making_the_same_leaf_get_two_accounts():
     rows = [
         (
-            2,
+            rows_lib.Where("f", None, 2),
             rows_lib.InventoryRow(
                 office="XN-WH",
                 asset_id="A/1",
@@ -54,7 +56,7 @@ def test_two_ids_making_the_same_leaf_get_two_accounts():
             ),
         ),
         (
-            3,
+            rows_lib.Where("f", None, 3),
             rows_lib.InventoryRow(
                 office="XN-WH",
                 asset_id="A-1",
@@ -87,7 +89,12 @@ def test_zero_book_value_opens_without_a_transaction():
         date="2015-07-25",
     )
     entries = list(
-        convert.inventory_entries([(2, row)], convert.LedgerIndex.empty(), [], filename="f")
+        convert.inventory_entries(
+            [(rows_lib.Where("f", None, 2), row)],
+            convert.LedgerIndex.empty(),
+            [],
+            filename="f",
+        )
     )
     assert [type(e).__name__ for e in entries] == ["Open"]
 
@@ -95,7 +102,7 @@ def test_zero_book_value_opens_without_a_transaction():
 def test_render_reads_back_as_the_printer_would_write_it(tmp_path):
     path = write_csv(tmp_path / "reg.csv", [INVENTORY_HEADER, *INVENTORY_ROWS])
     problems: list = []
-    typed = rows_lib.read_rows(path, rows_lib.INVENTORY, problems)
+    typed = pipeline.read_rows("inventory", path, convert.LedgerIndex.empty(), problems)
     entries = list(
         convert.inventory_entries(
             typed,
@@ -138,12 +145,12 @@ def test_render_quotes_and_backslashes():
 
 
 def test_money_and_dates_unit():
-    assert rows_lib.money("1,234,567.8") == Decimal("1234567.80")
-    assert rows_lib.money("¥12") == Decimal("12.00")
-    assert rows_lib.money(0.1) == Decimal("0.10")
+    assert rows_lib.yuan("1,234,567.8") == Decimal("1234567.80")
+    assert rows_lib.yuan("¥12") == Decimal("12.00")
+    assert rows_lib.yuan(0.1) == Decimal("0.10")
     for bad in ("1,23", "1e5", "NaN", "12.345", "-1", "(5)", "壹万"):
         with pytest.raises(PydanticCustomError):
-            rows_lib.money(bad)
+            rows_lib.yuan(bad)
     assert rows_lib.date("2015年7月25日") == datetime.date(2015, 7, 25)
     assert rows_lib.date("20150725") == datetime.date(2015, 7, 25)
     assert rows_lib.date("2015-07-25 00:00:00") == datetime.date(2015, 7, 25)
@@ -158,10 +165,12 @@ def test_english_headers_case_and_ignored_columns(tmp_path):
     row = ["1", "XN-WH", "E-1", "电脑", "equipment", "10", "2015-07-25", "旧"]
     path = write_csv(tmp_path / "en.csv", [header, row])
     problems: list = []
-    parsed = list(rows_lib.read_rows(path, rows_lib.INVENTORY, problems))
+    parsed = list(
+        pipeline.read_rows("inventory", path, convert.LedgerIndex.empty(), problems)
+    )
     assert problems == []
     assert parsed[0][1].category == "Equipment"
-    assert rows_lib.identify(path) == "inventory"
+    assert identify(str(path)) == "inventory"
 
 
 def test_beangulp_cli_comments_out_what_the_ledger_holds(tmp_path, ledger):
@@ -197,13 +206,8 @@ def test_ids_making_the_same_leaf_through_the_file(tmp_path, ids):
         rows.append(["XN-WH", asset_id, "电脑", "设备", "", "", "1", "", "", "2015-07-25"])
     path = write_csv(tmp_path / "reg.csv", rows)
     problems: list = []
-    table = rows_lib.open_table(path, problems)
-    typed = rows_lib.typed_rows(table, rows_lib.INVENTORY)
-    entries = list(
-        convert.inventory_entries(
-            typed, convert.LedgerIndex.empty(), problems, filename="f", file_ids=table.ids
-        )
-    )
+    index = convert.LedgerIndex.empty()
+    entries = list(pipeline.extract("inventory", path, index, problems, label="f"))
     assert problems == []
     opens = {
         e.meta["asset-id"]: e.account

@@ -1,0 +1,682 @@
+"""One import, from a file to ledger entries: the command line, beangulp and the 清理规范
+page all run it.
+
+``extract`` reads every sheet of the file (``importers.sheets``), finds the form around
+each register (``importers.forms``), types the data rows and checks the totals
+(``importers.rows``) and converts them against the ledger (``importers.convert``),
+filling a ``Report`` with what it read, per sheet and per office and category.
+``run`` is ``liaison import``: it indexes the ledger, writes the new entries after the
+output's text to a temporary file beside it and moves that into place only when the
+whole file imported without a problem (``--dry-run``: never), then prints the report.
+
+Sheets that hold no register (a cover, the notes) are named as skipped; ``sheet`` picks
+one. A register without an office column takes its office from its fill line
+(``填报单位``) or its group titles (``一、通城县人民政府驻武汉办事处``), matched against the
+offices' names in the ledger, and is refused where that names none or several.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import os
+import re
+import shutil
+import sys
+import tempfile
+import unicodedata
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import IO
+from typing import Any
+
+from beancount.core import data
+
+from importers import convert
+from importers import forms
+from importers import rows as rows_lib
+from importers import sheets as sheets_lib
+from importers.problems import Problem
+from importers.problems import column_letter
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+
+CATEGORY_WORDS = {
+    "Land": "土地",
+    "Buildings": "房屋",
+    "Vehicles": "车辆",
+    "Equipment": "设备",
+    "Enterprises": "企业",
+    "Receivables": "债权",
+    "Payables": "债务",
+    "Cash": "资金",
+    "transfer": "无偿划转",
+    "auction": "拍卖",
+    "sale": "有偿转让",
+}
+"""How the summary names a category or method."""
+
+
+@dataclasses.dataclass
+class SheetReport:
+    """What was read from one sheet."""
+
+    name: str
+    rows: int = 0
+    unit: str = "元"
+    office: str = ""
+    """How the sheet's office was told, where there is no office column."""
+    totals: list[str] = dataclasses.field(default_factory=list)
+    unused: list[str] = dataclasses.field(default_factory=list)
+
+
+@dataclasses.dataclass
+class Report:
+    """What an import read and would book: the summary the accountant sees first."""
+
+    file: str
+    kind: str
+    sheets: list[SheetReport] = dataclasses.field(default_factory=list)
+    skipped: list[str] = dataclasses.field(default_factory=list)
+    stats: convert.Stats = dataclasses.field(default_factory=convert.Stats)
+
+    def lines(self, names: dict[str, str] | None = None) -> list[str]:
+        """The summary, line by line, in Chinese."""
+        out = []
+        for sheet in self.sheets:
+            where = f"工作表「{sheet.name}」" if sheet.name else "表格"
+            unit = (
+                f"金额单位：{sheet.unit}（已换算为元）"
+                if sheet.unit != "元"
+                else "金额单位：元"
+            )
+            office = f"；{sheet.office}" if sheet.office else ""
+            out.append(f"  {where}：数据 {sheet.rows} 行，{unit}{office}")
+            out.extend(f"    {line}" for line in sheet.totals)
+            if sheet.unused:
+                out.append(f"    未使用的列：{'、'.join(sheet.unused)}")
+        if self.skipped:
+            out.append(f"  跳过的工作表（没有登记表的表头）：{'、'.join(self.skipped)}")
+        groups = self.stats.groups
+        if groups:
+            out.append("  机构 / 类别：新增行数 新增金额（元）；账本中已有行数 金额（元）")
+            for (office, kind), group in sorted(groups.items()):
+                name = f" {names[office]}" if names and office in names else ""
+                out.append(
+                    f"    {office}{name} {CATEGORY_WORDS.get(kind, kind)}："
+                    f"新增 {group.new} 行 {group.new_amount:,.2f}；"
+                    f"已有 {group.skipped} 行 {group.skipped_amount:,.2f}"
+                )
+            new = sum((g.new_amount for g in groups.values()), Decimal(0))
+            held = sum((g.skipped_amount for g in groups.values()), Decimal(0))
+            out.append(f"    合计：新增 {new:,.2f}；已有 {held:,.2f}")
+        return out
+
+
+# --- Offices named on the form ----------------------------------------------------------
+
+_STAMP = re.compile(r"[(（]?\s*(?:盖章|公章|签章)\s*[)）]?")
+_NUMBERING = re.compile(
+    r"^(?:[一二三四五六七八九十百]+\s*[、.．]|[(（]\s*[一二三四五六七八九十]+\s*[)）]|\d+\s*[、.．])"
+)
+_SHORT = (("驻汉", "驻武汉"), ("驻京", "驻北京"), ("驻穗", "驻广州"), ("驻沪", "驻上海"))
+
+
+def _norm(name: str) -> str:
+    text = unicodedata.normalize("NFKC", name)
+    text = _STAMP.sub("", text)
+    text = re.sub(r"\s+", "", text).replace("人民政府", "")
+    for short, full in _SHORT:
+        text = text.replace(short, full)
+    if text.endswith("办"):
+        text += "事处"
+    return text
+
+
+def match_office(text: str, names: dict[str, str]) -> tuple[str | None, list[str]]:
+    """The office a form's text names: ``(code, [])``, or ``(None, candidates)``.
+
+    The text may be the code itself, the name as declared, or the name without 人民政府,
+    shortened as offices write it (``通城县驻汉办``), or a part that names one office
+    alone. Several candidates, or none, and it names no office.
+    """
+    text = _NUMBERING.sub("", text.strip())
+    if text.strip().upper() in names:
+        return text.strip().upper(), []
+    wanted = _norm(text)
+    if not wanted:
+        return None, []
+    exact = [code for code, name in names.items() if _norm(name) == wanted]
+    if len(exact) == 1:
+        return exact[0], []
+    if exact:
+        return None, exact
+    near = [
+        code
+        for code, name in names.items()
+        if wanted in _norm(name) or _norm(name) in wanted
+    ]
+    if len(near) == 1:
+        return near[0], []
+    return None, near
+
+
+def _office_resolver(
+    layout: forms.Layout,
+    index: convert.LedgerIndex,
+    problems: list[Problem],
+    file: str,
+    sheet: str | None,
+    report: SheetReport,
+) -> Callable[[forms.DataRow], str | None]:
+    """The office of each row of a sheet without an office column, or one problem."""
+    names = index.office_names if index.offices is not None else None
+    header_row = layout.header[0] if layout.header else None
+
+    def refuse(message: str, row: int | None) -> Callable[[forms.DataRow], str | None]:
+        problems.append(Problem(file, row, None, None, None, message, sheet))
+        return lambda data_row: None
+
+    if names is None:
+        return refuse(
+            "没有机构代码列：要按填报单位确定机构，须用 --ledger 指定账本；"
+            "或在表中加上机构代码（机构代码 列）",
+            header_row,
+        )
+    groups: dict[str, str] = {}
+    for _, title in layout.groups:
+        code, _ = match_office(title, names)
+        if code is not None:
+            groups[title] = code
+    fill_code = None
+    if layout.office_text:
+        fill_code, candidates = match_office(layout.office_text, names)
+        if fill_code is None and not groups:
+            if candidates:
+                listed = "、".join(f"{c} {names[c]}" for c in candidates[:6])
+                return refuse(
+                    f"填报单位「{layout.office_text}」与账本中多个机构的名称相符（{listed}）；"
+                    "请写明机构全称，或在表中加上机构代码列",
+                    layout.office_row,
+                )
+            return refuse(
+                f"填报单位「{layout.office_text}」与账本中任何机构的名称都不符；"
+                "请写明账本中声明的机构名称，或在表中加上机构代码列",
+                layout.office_row,
+            )
+    elif not groups:
+        return refuse(
+            "没有机构代码列，表格上方也没有填报单位：无法确定这些资产属于哪个机构；"
+            "请加上机构代码列，或在表格上方写明“填报单位：机构名称”",
+            header_row,
+        )
+    if fill_code is not None:
+        report.office = f"机构由填报单位「{layout.office_text}」确定为 {fill_code}"
+    if groups:
+        told = "、".join(sorted(set(groups.values())))
+        report.office = (report.office + "；" if report.office else "") + (
+            f"分组标题确定的机构：{told}"
+        )
+    unplaced: set[str | None] = set()
+
+    def office_of(data_row: forms.DataRow) -> str | None:
+        code = groups.get(data_row.group or "", fill_code)
+        if code is None and data_row.group not in unplaced:
+            unplaced.add(data_row.group)
+            problems.append(
+                Problem(
+                    file,
+                    data_row.number,
+                    None,
+                    None,
+                    data_row.group,
+                    "无法确定本行属于哪个机构：所在分组的标题不是账本中的机构名称，"
+                    "表格上方也没有可用的填报单位；请加上机构代码列",
+                    sheet,
+                )
+            )
+        return code
+
+    return office_of
+
+
+# --- Extracting -------------------------------------------------------------------------
+
+
+def extract(
+    kind: str,
+    path: Path,
+    index: convert.LedgerIndex,
+    problems: list[Problem],
+    *,
+    label: str | None = None,
+    sheet: str | None = None,
+    default_date: datetime.date | None = None,
+    keep_duplicates: bool = False,
+    report: Report | None = None,
+    progress: Callable[[float], None] | None = None,
+) -> Iterator[data.Directive]:
+    """The entries an import file makes against ``index``; problems to ``problems``.
+
+    Args:
+        kind: ``inventory`` or ``disposals``.
+        path: The file: xlsx, xls, ods, CSV/TSV, or an HTML or XML table.
+        index: The ledger the entries are added to.
+        problems: Receives every problem; the caller writes nothing if there is any.
+        label: How problems name the file (default: the path).
+        sheet: Read this worksheet only.
+        default_date: The booking date of register rows without 登记日期.
+        keep_duplicates: Also yield, marked ``__duplicate__``, what the ledger holds.
+        report: Receives what was read, per sheet, office and category.
+        progress: Called now and then with the fraction of the data rows done.
+    """
+    label = label or str(path)
+    report = report if report is not None else Report(label, kind)
+    typed = read_rows(
+        kind,
+        path,
+        index,
+        problems,
+        label=label,
+        sheet=sheet,
+        report=report,
+        progress=progress,
+    )
+    common: dict[str, Any] = {
+        "filename": label,
+        "stats": report.stats,
+        "keep_duplicates": keep_duplicates,
+    }
+    if kind == "inventory":
+        yield from convert.inventory_entries(
+            typed, index, problems, default_date=default_date, **common
+        )
+    else:
+        yield from convert.disposal_entries(typed, index, problems, **common)
+
+
+def read_rows(
+    kind: str,
+    path: Path,
+    index: convert.LedgerIndex,
+    problems: list[Problem],
+    *,
+    label: str | None = None,
+    sheet: str | None = None,
+    report: Report | None = None,
+    progress: Callable[[float], None] | None = None,
+) -> Iterator[tuple[rows_lib.Where, Any]]:
+    """The typed rows of every register in the file, before any ledger entry is made.
+
+    Arguments as ``extract``'s; the ledger (``index``) gives the offices' names.
+    """
+    label = label or str(path)
+    report = report if report is not None else Report(label, kind)
+    schema = forms.SCHEMAS[kind]
+    found = sheets_lib.read_sheets(path, problems, label)
+    if not found:
+        return
+    if sheet is not None:
+        chosen = [s for s in found if s.name == sheet]
+        if not chosen:
+            names = "、".join(s.name for s in found if s.name) or "（无）"
+            problems.append(
+                Problem(
+                    label, None, None, None, sheet, f"没有这个工作表；工作表有：{names}"
+                )
+            )
+            return
+        found = chosen
+    named = len(found) > 1
+    layouts = []
+    for raw in found:
+        before = len(problems)
+        layout = forms.read_layout(raw, schema, problems, label, named)
+        if layout.header is not None:
+            layouts.append(layout)
+        elif len(problems) == before:
+            report.skipped.append(raw.name or label)
+    if not layouts and not problems:
+        problems.append(_no_register(label, schema, found))
+        return
+    yield from _typed(layouts, schema, index, problems, label, named, report, progress)
+
+
+def _no_register(label: str, schema: forms.Schema, found: list[Any]) -> Problem:
+    required = "、".join(schema.names(f) for f in schema.fields if f in schema.required)
+    listed = "、".join(s.name for s in found if s.name)
+    where = f"（已查看的工作表：{listed}）" if listed else ""
+    return Problem(
+        label,
+        None,
+        None,
+        None,
+        None,
+        f"没有找到登记表的表头{where}：表头应有这些列：{required}；"
+        "是空工作表，或不是资产清查登记表吗？",
+    )
+
+
+def _typed(
+    layouts: list[forms.Layout],
+    schema: forms.Schema,
+    index: convert.LedgerIndex,
+    problems: list[Problem],
+    label: str,
+    named: bool,
+    report: Report,
+    progress: Callable[[float], None] | None,
+) -> Iterator[tuple[rows_lib.Where, Any]]:
+    ids: dict[str, rows_lib.Where] = {}
+    total = sum(len(layout.data) for layout in layouts) or 1
+    done = 0
+    for layout in layouts:
+        sheet = layout.sheet.name if named else None
+        sheet_report = SheetReport(layout.sheet.name if named else "")
+        report.sheets.append(sheet_report)
+        sheet_report.rows = len(layout.data)
+        units = {c.unit for c in layout.columns.values() if c.unit}
+        sheet_report.unit = "、".join(sorted(units)) if units else "元"
+        sheet_report.unused = [f"{w}（{column_letter(i)} 列）" for i, w in layout.unused]
+        office_of = None
+        if "office" in schema.fields and "office" not in layout.columns:
+            office_of = _office_resolver(
+                layout, index, problems, label, sheet, sheet_report
+            )
+        before = len(problems)
+        for item in rows_lib.typed_rows(
+            layout,
+            schema,
+            problems,
+            file=label,
+            sheet=sheet,
+            ids=ids,
+            office_of=office_of,
+        ):
+            done += 1
+            if progress is not None and done % 2048 == 0:
+                progress(done / total)
+            yield item
+        judged = len(problems) == before
+        for t in layout.totals:
+            rows = rows_lib._span(t.closes)
+            verdict = "与" + rows + "之和相符" if judged else "未核对（表中有问题）"
+            sheet_report.totals.append(f"第 {t.row} 行{t.word}：{verdict}")
+
+
+# --- The command ------------------------------------------------------------------------
+
+
+class Progress:
+    """A one-line bar on a terminal: ``reg.csv  42% [########............]``."""
+
+    def __init__(self, stream: IO[str], label: str) -> None:
+        self.stream = stream
+        self.label = label
+        self.shown = -1
+
+    def __call__(self, fraction: float) -> None:
+        percent = max(0, min(100, int(fraction * 100)))
+        if percent == self.shown:
+            return
+        self.shown = percent
+        filled = percent // 5
+        self.stream.write(
+            f"\r{self.label} {percent:3d}% [{'#' * filled}{'.' * (20 - filled)}]"
+        )
+        self.stream.flush()
+
+    def done(self) -> None:
+        if self.shown >= 0:
+            self(1.0)
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+PROGRESS_FROM = 1 << 20
+"""Files at least this large show a progress bar (when stderr is a terminal)."""
+
+
+def progress_for(path: Path, stream: IO[str]) -> Progress | None:
+    """A progress bar for a large file when ``stream`` is a terminal; else None."""
+    try:
+        large = path.stat().st_size >= PROGRESS_FROM
+    except OSError:
+        return None
+    isatty = getattr(stream, "isatty", None)
+    if large and isatty is not None and isatty():
+        return Progress(stream, path.name)
+    return None
+
+
+class Unusable(Exception):
+    """The ledger or the output cannot be used at all."""
+
+
+def _ledger_entries(ledger: Path, stderr: IO[str]) -> tuple[list[Any], set[str]]:
+    """The ledger's entries and the files it includes (absolute paths)."""
+    if not ledger.is_file():
+        raise Unusable(f"{ledger}：账本文件不存在")
+    from beancount import loader
+
+    from plugins.rules import PolicyViolation
+
+    entries, errors, options = loader.load_file(str(ledger))
+    own = [e for e in errors if not isinstance(e, PolicyViolation)]
+    if own:
+        print(
+            f"liaison import: 提醒：账本 {ledger} 有 {len(own)} 个 Beancount 错误"
+            f"（`liaison check {ledger}` 可列出）；只对照已载入的内容检查",
+            file=stderr,
+        )
+    included = {os.path.realpath(f) for f in options.get("include") or ()}
+    return entries, included
+
+
+def _output_entries(output: Path, included: set[str]) -> list[Any]:
+    """The entries of an existing output file that the ledger does not include."""
+    if not output.is_file() or os.path.realpath(output) in included:
+        return []
+    from beancount.parser import parser
+
+    entries, _, _ = parser.parse_file(str(output))
+    return entries
+
+
+def build_index(
+    ledger: Path | None, output: Path | None, stderr: IO[str]
+) -> convert.LedgerIndex:
+    """What the import checks against: the ledger, and the output where it is not in it.
+
+    Parsed and indexed with the garbage collector paused (``model.no_gc``).
+    """
+    from plugins import model
+
+    with model.no_gc():
+        entries: list[Any] = []
+        included: set[str] = set()
+        if ledger is not None:
+            entries, included = _ledger_entries(ledger, stderr)
+        if output is not None:
+            entries = entries + _output_entries(output, included)
+        if ledger is None and not entries:
+            return convert.LedgerIndex.empty()
+        return convert.LedgerIndex.from_entries(entries, check_offices=ledger is not None)
+
+
+def run(
+    kind: str,
+    path: Path,
+    *,
+    ledger: Path | None = None,
+    output: Path | None = None,
+    sheet: str | None = None,
+    dry_run: bool = False,
+    default_date: datetime.date | None = None,
+    stdout: IO[str] | None = None,
+    stderr: IO[str] | None = None,
+    label: str | None = None,
+    report: Report | None = None,
+    problems: list[Problem] | None = None,
+) -> int:
+    """Import one file; the exit status (0 done, 2 bad input or unusable ledger).
+
+    Args:
+        kind: ``inventory`` or ``disposals``.
+        path: The file to import.
+        ledger: The books the entries are added to (offices, ids, balances).
+        output: Append the new entries to this file (created if missing); else stdout.
+        sheet: Import this worksheet only.
+        dry_run: Print what would be booked and write nothing.
+        default_date: The booking date of register rows without 登记日期.
+        stdout, stderr: Where the entries (without ``output``) and messages go.
+        label: How messages name the file (an upload's own name, not its temporary path).
+        report: Receives what was read (the summary), for callers that show it otherwise.
+        problems: Receives every problem, for callers that show them otherwise.
+    """
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
+    label = label or str(path)
+    name = f"liaison import {kind}"
+    report = report if report is not None else Report(label, kind)
+    problems = problems if problems is not None else []
+    try:
+        index = build_index(ledger, output, stderr)
+    except Unusable as exc:
+        print(f"{name}: {exc}", file=stderr)
+        return EXIT_BAD_INPUT
+    if output is not None and output.exists() and not output.is_file():
+        print(f"{name}: {output} 不是文件，无法写入", file=stderr)
+        return EXIT_BAD_INPUT
+    progress = progress_for(path, stderr)
+    try:
+        tmp = _temporary(None if dry_run else output)
+    except OSError as exc:
+        print(f"{name}: 无法在 {output} 所在的文件夹中写入：{exc}", file=stderr)
+        return EXIT_BAD_INPUT
+    try:
+        with tmp:
+            if output is not None and output.is_file() and not dry_run:
+                _copy_existing(output, tmp)
+            tmp.write(f"\n; {name} {path.name}\n")
+            entries = extract(
+                kind,
+                path,
+                index,
+                problems,
+                label=label,
+                sheet=sheet,
+                default_date=default_date,
+                report=report,
+                progress=progress,
+            )
+            write_entries(tmp, entries)
+        if progress is not None:
+            progress.done()
+        if problems:
+            _report_problems(name, label, problems, stderr)
+            return EXIT_BAD_INPUT
+        counted = report.stats
+        print(f"{name}: {label}", file=stderr)
+        for line in report.lines(index.office_names):
+            print(line, file=stderr)
+        summary = (
+            f"{label} 共 {counted.rows} 行：新增 {counted.new} 行，"
+            f"账本中已有 {counted.skipped} 行"
+        )
+        if dry_run:
+            print(f"{name}: {summary}；试算（--dry-run），未写入任何文件", file=stderr)
+            return EXIT_OK
+        if counted.new == 0:
+            print(f"{name}: {summary}；没有需要追加的内容", file=stderr)
+            return EXIT_OK
+        if output is None:
+            with open(tmp.name, encoding="utf-8") as handle:
+                handle.readline()  # the blank line before the comment
+                shutil.copyfileobj(handle, stdout)
+            print(f"{name}: {summary}", file=stderr)
+        else:
+            _install(tmp.name, output)
+            print(
+                f"{name}: {summary}；已向 {output} 追加 {counted.entries} 条记录",
+                file=stderr,
+            )
+        return EXIT_OK
+    except OSError as exc:
+        print(f"{name}: {exc}", file=stderr)
+        return EXIT_BAD_INPUT
+    finally:
+        if os.path.exists(tmp.name):
+            os.unlink(tmp.name)
+
+
+BATCH = 1024
+"""Entries rendered before one write: a write per entry costs more than rendering it."""
+
+
+def write_entries(out: IO[str], entries: Iterable[Any]) -> None:
+    """Each entry after a blank line, written a batch at a time."""
+    render = convert.render
+    batch: list[str] = [""]  # joined with newlines: a blank line before every entry
+    for entry in entries:
+        batch.append(render(entry))
+        if len(batch) > BATCH:
+            out.write("\n".join(batch))
+            batch = [""]
+    if len(batch) > 1:
+        out.write("\n".join(batch))
+
+
+def _temporary(output: Path | None) -> Any:
+    folder = output.resolve().parent if output is not None else None
+    if folder is not None and not folder.is_dir():
+        raise OSError(f"{folder}：文件夹不存在")
+    return tempfile.NamedTemporaryFile(
+        "w",
+        encoding="utf-8",
+        dir=folder,
+        prefix=f".{output.name}." if output is not None else "liaison-import.",
+        suffix=".tmp",
+        delete=False,
+    )
+
+
+def _copy_existing(output: Path, tmp: IO[str]) -> None:
+    with open(output, encoding="utf-8", newline="") as handle:
+        last = ""
+        while True:
+            block = handle.read(1 << 20)
+            if not block:
+                break
+            tmp.write(block)
+            last = block[-1]
+    if last and last != "\n":
+        tmp.write("\n")
+
+
+def _install(tmp_name: str, output: Path) -> None:
+    """Move the finished file into place, with the mode the output had (or would have)."""
+    if output.exists():
+        mode = output.stat().st_mode & 0o7777
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    os.chmod(tmp_name, mode)
+    os.replace(tmp_name, output)
+
+
+def _report_problems(
+    name: str, label: str, problems: list[Problem], stderr: IO[str]
+) -> None:
+    sheets: dict[str | None, int] = {}
+    for problem in problems:
+        sheets.setdefault(problem.sheet, len(sheets))
+    ordered = sorted(problems, key=lambda p: (sheets[p.sheet], p.row or 0))
+    for problem in ordered:
+        print(problem, file=stderr)
+    print(f"{name}: {label} 中有 {len(problems)} 个问题；未写入任何文件", file=stderr)
