@@ -73,6 +73,8 @@ class Total:
     rank: int
     cells: list[Any]
     closes: list[int]
+    closes_from: int = 0
+    """For a total above the rows it sums: where in the data its rows begin."""
 
 
 @dataclasses.dataclass
@@ -104,6 +106,10 @@ class Layout:
     footer: int | None = None
     unused: list[tuple[int, str]] = dataclasses.field(default_factory=list)
     """Columns with a header the import does not use: ``(index, header)``."""
+    reported: bool = False
+    summary: int | None = None
+    """The header row of a sheet that sums registers (汇总表: no asset id, no name)."""
+    """Whether some data cell's problem is told here already (it holds ``REPORTED``)."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -165,7 +171,11 @@ def _amount_like(cell: Any) -> bool:
 
 
 def _filled(cells: list[Any]) -> list[int]:
-    return [i for i, c in enumerate(cells) if not _blank(c)]
+    return [
+        i
+        for i, c in enumerate(cells)
+        if c is not None and (c.__class__ is not str or c.strip())
+    ]
 
 
 _UNIT_WORDS = "|".join(sorted(map(re.escape, words.UNITS), key=len, reverse=True))
@@ -198,13 +208,15 @@ def _unit_only(cell: Any) -> str | None:
 
 
 _LABELS = "|".join(sorted(map(re.escape, words.FILL_LABELS), key=len, reverse=True))
-_FILL = re.compile(rf"({_LABELS})\s*[:：]")
+_FILL = re.compile(rf"({_LABELS})\s*(?:[(（][^)）:：]{{0,8}}[)）])?\s*[:：]")
+_UNIT_PREFIX = re.compile(rf"[(（]?({_UNIT_WORDS})", re.IGNORECASE)
 _TOTAL = re.compile(r"(?:本页|本表|全部|总)?(小计|合计|总计)(?:[:：(（].*)?")
 _GROUP = re.compile(
     r"(?:[一二三四五六七八九十百]+\s*[、.．]|[(（]\s*[一二三四五六七八九十]+\s*[)）]"
     r"|第[一二三四五六七八九十]+[部类项])\s*\S"
 )
 _FOOTER = re.compile(rf"(?:{'|'.join(map(re.escape, words.FOOTER_WORDS))})\s*[:：]")
+_SPACES = re.compile(r"\s+")
 _BREAKDOWN = re.compile(r"其中\s*[:：]")
 _SEQUENCE_WORDS = frozenset("甲乙丙丁戊己庚辛壬癸")
 
@@ -225,12 +237,15 @@ def fill_line(cells: list[Any]) -> dict[str, str]:
         label = mark.group(1)
         what = words.FILL_LABELS[label]
         if what == "unit":
-            unit = _unit_only(value.split()[0] if value.split() else "")
+            unit = _UNIT_PREFIX.match(_SPACES.sub("", value))
             if unit is None:
-                if label == "单位" and value and "office" not in found:
-                    found["office"] = value.split("  ")[0].strip()
+                if label == "单位":  # 单位：咸宁市财政局 names who fills the form in
+                    if value and "office" not in found:
+                        found["office"] = value.split("  ")[0].strip()
+                elif "unit" not in found:
+                    found["unit?"] = value.split("  ")[0].strip() or "（空）"
                 continue
-            value = unit
+            value = unit.group(1).lower()
         elif what == "office":
             value = value.split("  ")[0].strip()
         if value and what not in found:
@@ -335,6 +350,7 @@ class _Reader:
         self.lookup = _Lookup.of(schema)
         self.layout = Layout(sheet)
         self.units_row: int | None = None
+        self.ignored: set[int] = set()
 
     def problem(
         self,
@@ -378,6 +394,13 @@ class _Reader:
         if "date" in found and layout.date_text is None:
             layout.date_text = found["date"]
         unit = found.get("unit")
+        if unit is None and "unit?" in found:
+            self.problem(
+                f"金额单位「{found['unit?']}」无法识别：应为元、千元或万元；"
+                "请改正后再导入（金额单位不明，无法确定记账金额）",
+                number,
+            )
+            return
         if unit is None:
             for cell in cells:  # a title ending （单位：万元）
                 if isinstance(cell, str):
@@ -423,7 +446,9 @@ class _Reader:
                     label = f"{upper.strip()}/{written}"
             found = lookup.find(name)
             if found is None:
-                if words.key(name) not in words.IGNORED_HEADERS:
+                if words.key(name) in words.IGNORED_HEADERS:
+                    self.ignored.add(index)
+                else:
                     unknown.append((index, written))
                 continue
             field, _ = found
@@ -456,6 +481,10 @@ class _Reader:
             else:
                 money_unit = None
             columns[field] = Column(field, index, label, money_unit)
+        if "asset_id" not in columns and "name" not in columns:
+            # a 汇总表: amounts by category or office, no asset to book
+            self.layout.summary = rows[-1]
+            return rows[-1]
         missing = [f for f in self.schema.fields if f in self.schema.required]
         missing = [
             f
@@ -544,16 +573,18 @@ class _Reader:
         width = max((c.index for c in columns.values()), default=0) + 1
         header_width = len(rows[layout.header[0] - 1]) if layout.header else width
         self._spread_merges(start)
+        header_width = max(header_width, *(len(rows[r - 1]) for r in layout.header or ()))
         group: str | None = None
-        open_rows: list[int] = []  # data rows not yet closed by a total, with their ranks
+        open_rows: list[int] = []  # every data row so far, in order
         closed_at: dict[int, int] = {}  # rank to the index in open_rows it closed up to
+        leading: list[Total] = []  # totals above the rows they sum (合计 first)
+        ignored = self.ignored
         for number in range(start, len(rows) + 1):
             cells = rows[number - 1]
             filled = _filled(cells)
-            if not filled:
-                continue
-            texts = [_text(cells[i]) for i in filled]
-            first = texts[0]
+            if not filled or all(i in ignored and _amount_like(cells[i]) for i in filled):
+                continue  # blank, or a printed form's empty numbered line (序号 only)
+            first = _text(cells[filled[0]])
             has_id = (
                 id_col is not None and id_col < len(cells) and not _blank(cells[id_col])
             )
@@ -571,7 +602,15 @@ class _Reader:
                 self._formulas(number, cells)
                 rank = words.TOTAL_WORDS[total]
                 since = max((i for r, i in closed_at.items() if r >= rank), default=0)
-                layout.totals.append(Total(number, total, rank, cells, open_rows[since:]))
+                closes = open_rows[since:]
+                line = Total(number, total, rank, cells, closes)
+                layout.totals.append(line)
+                for held in [t for t in leading if t.rank <= rank]:
+                    leading.remove(held)  # a total above its rows ends at the next
+                    held.closes = open_rows[held.closes_from :]
+                if not open_rows:  # no row above it: it sums the rows below
+                    line.closes_from = 0
+                    leading.append(line)
                 closed_at[rank] = len(open_rows)
                 for r in list(closed_at):
                     if r < rank:
@@ -596,29 +635,35 @@ class _Reader:
             if len(cells) > header_width and any(
                 not _blank(c) for c in cells[header_width:]
             ):
-                extra = next(c for c in cells[header_width:] if not _blank(c))
-                self.problem(
-                    f"有 {len(cells)} 个字段，而表头只有 {header_width} 列："
-                    "最后一列之后还有值"
-                    "（是否有未加引号的逗号？）",
-                    number,
-                    header_width,
-                    None,
-                    extra,
+                at = next(
+                    i for i in range(header_width, len(cells)) if not _blank(cells[i])
                 )
+                if sheet.kind in ("csv", "tsv"):
+                    why = (
+                        f"有 {len(cells)} 个字段，而表头只有 {header_width} 列："
+                        "最后一列之后还有值（是否有未加引号的逗号？）"
+                    )
+                else:
+                    why = (
+                        f"表头之外的 {column_letter(at)} 列还有值；"
+                        "请为该列加上表头，或删除该值"
+                    )
+                self.problem(why, number, at, None, cells[at])
                 continue
             self._formulas(number, cells)
             layout.data.append(DataRow(number, cells, group))
             open_rows.append(number)
+        for held in leading:  # a 合计 above every row sums them all
+            held.closes = open_rows[held.closes_from :]
 
     def _total_word(
         self, cells: list[Any], filled: list[int], money: set[int]
     ) -> str | None:
         for index in filled:
-            if index in money:
+            cell = cells[index]
+            if index in money or cell.__class__ is not str or "计" not in cell:
                 continue
-            text = re.sub(r"\s+", "", _text(cells[index]))
-            match = _TOTAL.fullmatch(text)
+            match = _TOTAL.fullmatch(_SPACES.sub("", cell))
             if match:
                 return match.group(1)
         return None
@@ -667,6 +712,8 @@ class _Reader:
                         self._put(row, col, value)
 
     def _put(self, row: int, col: int, value: Any) -> None:
+        if value is REPORTED:
+            self.layout.reported = True
         cells = self.sheet.rows[row - 1]
         if col >= len(cells):
             cells.extend([None] * (col + 1 - len(cells)))

@@ -100,7 +100,7 @@ class Report:
             if sheet.unused:
                 out.append(f"    未使用的列：{'、'.join(sheet.unused)}")
         if self.skipped:
-            out.append(f"  跳过的工作表（没有登记表的表头）：{'、'.join(self.skipped)}")
+            out.append(f"  跳过的工作表（没有登记表）：{'、'.join(self.skipped)}")
         groups = self.stats.groups
         if groups:
             out.append("  机构 / 类别：新增行数 新增金额（元）；账本中已有行数 金额（元）")
@@ -334,12 +334,20 @@ def read_rows(
     named = len(found) > 1
     layouts = []
     for raw in found:
+        if raw.hidden and sheet is None:
+            # a hidden sheet is no part of the register its reader sees: never booked
+            # unseen; ``--sheet`` imports it
+            report.skipped.append(
+                f"{raw.name}（隐藏的工作表；如需导入，请用 --sheet 指定）"
+            )
+            continue
         before = len(problems)
         layout = forms.read_layout(raw, schema, problems, label, named)
         if layout.header is not None:
             layouts.append(layout)
         elif len(problems) == before:
-            report.skipped.append(raw.name or label)
+            why = "（汇总表：没有资产编号和资产名称列）" if layout.summary else ""
+            report.skipped.append((raw.name or label) + why)
     if not layouts and not problems:
         problems.append(_no_register(label, schema, found))
         return
@@ -348,8 +356,11 @@ def read_rows(
 
 def _no_register(label: str, schema: forms.Schema, found: list[Any]) -> Problem:
     required = "、".join(schema.names(f) for f in schema.fields if f in schema.required)
-    listed = "、".join(s.name for s in found if s.name)
+    listed = "、".join(s.name for s in found if s.name and not s.hidden)
+    hidden = "、".join(s.name for s in found if s.hidden)
     where = f"（已查看的工作表：{listed}）" if listed else ""
+    if hidden:
+        where += f"（未读取隐藏的工作表：{hidden}；如需导入，请用 --sheet 指定）"
     return Problem(
         label,
         None,
@@ -558,8 +569,10 @@ def run(
     except OSError as exc:
         print(f"{name}: 无法在 {output} 所在的文件夹中写入：{exc}", file=stderr)
         return EXIT_BAD_INPUT
+    from plugins import model
+
     try:
-        with tmp:
+        with tmp, model.no_gc():  # rows and entries make no cycles: see no_gc
             if output is not None and output.is_file() and not dry_run:
                 _copy_existing(output, tmp)
             tmp.write(f"\n; {name} {path.name}\n")

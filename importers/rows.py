@@ -37,8 +37,8 @@ from typing import Annotated
 from typing import Any
 
 from pydantic import BaseModel
-from pydantic import BeforeValidator
 from pydantic import ConfigDict
+from pydantic import PlainValidator
 from pydantic import ValidationError
 from pydantic import ValidationInfo
 from pydantic_core import PydanticCustomError
@@ -240,6 +240,10 @@ def optional_date(value: Any) -> datetime.date | None:
 
 def text(value: Any) -> str:
     """Text as written, trimmed; numbers from number cells become their digits."""
+    if value.__class__ is str:  # the common case first: most cells are text
+        result = value.strip()
+        if result and not _CONTROL.search(result):
+            return result
     if value is None:
         raise _error(_MISSING)
     if isinstance(value, CellError):
@@ -290,6 +294,8 @@ def category(value: Any) -> str:
     found = words.CATEGORIES.get(word)
     if found is not None:
         return found
+    if "土地使用权" in word:  # 政府会计制度 keeps it under 无形资产: 无形资产—土地使用权
+        return "Land"
     reason = words.UNHOLDABLE.get(word)
     if reason is None and word.startswith("无形资产"):
         reason = words.UNHOLDABLE_CATEGORIES["无形资产"]
@@ -328,17 +334,17 @@ def _quantity(value: Any) -> Decimal | str | None:
         return text(value)
 
 
-Money = Annotated[Decimal, BeforeValidator(_scaled)]
-OptionalMoney = Annotated[Decimal | None, BeforeValidator(_optional_scaled)]
-Date = Annotated[datetime.date, BeforeValidator(date)]
-OptionalDate = Annotated[datetime.date | None, BeforeValidator(optional_date)]
-Text = Annotated[str, BeforeValidator(text)]
-OptionalText = Annotated[str | None, BeforeValidator(optional_text)]
-Code = Annotated[str, BeforeValidator(code)]
-Identifier = Annotated[str, BeforeValidator(identifier)]
-OptionalIdentifier = Annotated[str | None, BeforeValidator(optional_identifier)]
-CategoryName = Annotated[str, BeforeValidator(category)]
-Method = Annotated[str, BeforeValidator(method)]
+Money = Annotated[Decimal, PlainValidator(_scaled)]
+OptionalMoney = Annotated[Decimal | None, PlainValidator(_optional_scaled)]
+Date = Annotated[datetime.date, PlainValidator(date)]
+OptionalDate = Annotated[datetime.date | None, PlainValidator(optional_date)]
+Text = Annotated[str, PlainValidator(text)]
+OptionalText = Annotated[str | None, PlainValidator(optional_text)]
+Code = Annotated[str, PlainValidator(code)]
+Identifier = Annotated[str, PlainValidator(identifier)]
+OptionalIdentifier = Annotated[str | None, PlainValidator(optional_identifier)]
+CategoryName = Annotated[str, PlainValidator(category)]
+Method = Annotated[str, PlainValidator(method)]
 
 
 # --- Rows ------------------------------------------------------------------------------
@@ -350,7 +356,7 @@ class Described(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     specification: OptionalText = None
-    quantity: Annotated[Decimal | str | None, BeforeValidator(_quantity)] = None
+    quantity: Annotated[Decimal | str | None, PlainValidator(_quantity)] = None
     department: OptionalText = None
     location: OptionalText = None
     accumulated_depreciation: OptionalMoney = None
@@ -462,34 +468,36 @@ def typed_rows(
         (_FIELD_KEYS.get(f, f)): c.unit for f, c in columns.items() if c.unit is not None
     }
     context = {"units": units}
-    described = [f for f in columns if f in schema.descriptive]
+    plain = [(f, c.index) for f, c in columns.items() if f not in schema.descriptive]
+    described = [
+        (_FIELD_KEYS.get(f, f), c.index)
+        for f, c in columns.items()
+        if f in schema.descriptive
+    ]
+    width = max((c.index for c in columns.values()), default=0) + 1
+    money_fields = [f for f in columns if f in words.MONEY_FIELDS]
+    place_office = "office" in schema.fields and "office" not in columns
     amounts: dict[int, dict[str, Decimal]] = {}
     for data_row in layout.data:
         where = Where(file, sheet, data_row.number, layout)
         cells = data_row.cells
-        raw: dict[str, Any] = {}
+        if len(cells) < width:
+            cells = cells + [None] * (width - len(cells))
+        raw: dict[str, Any] = {field: cells[index] for field, index in plain}
+        if described:
+            raw["described"] = {key: cells[index] for key, index in described}
         reported: set[str] = set()
-        for field, column in columns.items():
-            value = cells[column.index] if column.index < len(cells) else None
-            if value is REPORTED:
-                reported.add(field)
-                continue
-            if field in schema.descriptive:
-                continue
-            raw[field] = value
-        if "office" in schema.fields and "office" not in columns:
+        if layout.reported:  # cells whose problem forms has told: not told again
+            for field, column in columns.items():
+                if cells[column.index] is REPORTED:
+                    reported.add(field)
+                    raw.pop(field, None)
+                    raw.get("described", {}).pop(_FIELD_KEYS.get(field, field), None)
+        if place_office:
             office = office_of(data_row) if office_of is not None else None
             if office is None:
                 continue  # the caller has said why, once for the sheet
             raw["office"] = office
-        if described:
-            extra = {}
-            for field in described:
-                column = columns[field]
-                value = cells[column.index] if column.index < len(cells) else None
-                if value is not REPORTED:
-                    extra[_FIELD_KEYS.get(field, field)] = value
-            raw["described"] = extra
         bad = bool(reported)
         key = _id_key(raw.get("asset_id"))
         if key is not None:
@@ -523,7 +531,8 @@ def typed_rows(
             continue
         if bad:
             continue
-        amounts[data_row.number] = _row_amounts(row)
+        if layout.totals:
+            amounts[data_row.number] = _row_amounts(row, money_fields)
         yield where, row
     _check_totals(layout, problems, file, sheet, amounts)
     if not layout.data:
@@ -538,12 +547,15 @@ def _id_key(value: Any) -> str | None:
         return None
 
 
-def _row_amounts(row: BaseModel) -> dict[str, Decimal]:
+def _row_amounts(row: BaseModel, fields: list[str]) -> dict[str, Decimal]:
+    """A row's amounts in the sheet's amount columns, by field, for its totals."""
+    values = row.__dict__
     found = {}
-    for field in words.MONEY_FIELDS:
-        value = getattr(row, _FIELD_KEYS.get(field, field), None)
-        if value is None and isinstance(row, InventoryRow):
-            value = getattr(row.described, _FIELD_KEYS.get(field, field), None)
+    for field in fields:
+        if field in values:
+            value = values[field]
+        else:  # a descriptive amount (累计折旧)
+            value = getattr(values.get("described"), _FIELD_KEYS.get(field, field), None)
         if isinstance(value, Decimal):
             found[field] = value
     return found

@@ -383,7 +383,6 @@ FILL_LABELS: dict[str, str] = {
     "单位名称": "office",
     "金额单位": "unit",
     "货币单位": "unit",
-    "计量单位": "unit",
     "单位": "unit",
     "填报日期": "date",
     "填表日期": "date",
