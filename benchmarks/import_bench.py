@@ -1,375 +1,315 @@
-"""Benchmark the importers on a large inventory register (issue 3, item 7).
+"""End-to-end benchmark: ``liaison import inventory`` against ``bean-check``.
 
-    .venv/bin/python benchmarks/import_bench.py [--rows 100000] [--repeat 3]
-        [--formats csv,xlsx] [--keep DIR]
+    .venv/bin/python benchmarks/import_bench.py [--rows 5000] [--repeat 5] [--tidy]
+    .venv/bin/python benchmarks/import_bench.py --profile [xlsx|csv]
 
-Writes a register of ``--rows`` rows as CSV (GBK) and as xlsx, then prints one table:
+Copies the example ledger (ledger/) to a temporary folder and writes a register of
+``--rows`` assets of its offices as an office keeps it (title, fill line, header, rows
+with 序号, 规格型号, 存放地点, 备注 and the form's categories, 合计 row, signatures), as
+xlsx (sheet 登记表) and as the same cells in a GBK CSV. ``--tidy``: the same assets under
+the header alone, with SPEC's category words (设备, 车辆, 房屋): what a tidy file costs.
 
-* bare read: the csv module over the file decoded as GBK (the encoding known); openpyxl
-  read-only, values only. The floor: what reading the file costs and nothing else.
-* import: what ``liaison import inventory`` does (``command.convert_file``), output to
-  /dev/null, against a ledger holding 1,000 of the ids with the same values (skipped).
-  A CSV register takes the columnar path (importers/columnar.py: Arrow parses, checks
-  and writes a block of rows at a time, two blocks side by side); xlsx takes the exact
-  path (typed rows through the pydantic models' validators, directives, rendering).
-* csv, exact path: the CSV register through the exact path alone, which is what a CSV
-  file costs that the columnar path declines (an odd cell, a problem).
-* csv, as Excel: the same rows as Excel saves them as CSV (amounts ``"100,000.00"``,
-  quoted; dates ``2015/7/25``), which the columnar path takes too.
-* rows/s and us/row (best of ``--repeat``, alternated), the ratio to the bare read and
-  the target (ratio <= 2: conversion and dedup cost no more than the read).
+Then times, alternated (a, b, c, a, b, c, ...) ``--repeat`` times, each a fresh process
+with ``BEANCOUNT_DISABLE_LOAD_CACHE=1``: (a) ``bean-check main.beancount``; (b) ``liaison
+import inventory`` of the xlsx file ``--ledger main.beancount --output imported.beancount``
+(deleted before every run, so each run does the whole import); (c) the same with the CSV.
+It prints best and median wall time, the child's peak RSS (``os.wait4``) and the ratios
+import/bean-check. Target: each ratio <= 2.0, i.e. a register costs at most one more load
+of the books. It also checks, once a format, that the output opens every id and, with
+bean-check on main.beancount plus an include of it, that it adds no Beancount error and
+leaves the example's 7 planned violations as they are (bean-check exits 1 on the example);
+the rules' findings on the imported assets are listed (six of the offices are abolished,
+so each of their assets is LD-205 never disposed of and LD-210 account not closed).
 
-Then peak memory of the import of a quarter, half and all of the rows, each in a fresh
-process: Python's (tracemalloc) plus Arrow's memory pool (which tracemalloc does not
-see), and the bytes a row it grows by (the slope between half and all). The rows are
-streamed a block at a time; what grows is the ids kept to refuse an id repeated within
-the file (about 14 bytes a row in Arrow arrays on the columnar path, about 100 in a dict
-on the exact path). The bare read's peak is shown beside it: openpyxl holds an xlsx
-file's shared strings (every distinct text of the sheet) whatever reads it.
-
-For CSV, the exact path's cost by stage, us/row (each stage's time is the pipeline up to
-it minus the pipeline up to the one before).
+``--profile`` runs one import in-process under cProfile (``reports.cli.main``) instead and
+prints the top 25 entries by cumulative time. No test times anything: timings live here.
+The exit status is 1 when a command or a check fails (a missed target is only reported).
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import csv
 import datetime
-import gc
+import importlib
 import os
+import platform
+import pstats
+import re
+import shutil
+import statistics
+import subprocess
 import sys
 import tempfile
-import time
-import tracemalloc
-from collections.abc import Callable
+from collections import Counter
+from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from importers import command  # noqa: E402
-from importers import convert  # noqa: E402
-from importers import rows as rows_lib  # noqa: E402
-
-HEADER = [
-    "机构代码",
-    "资产编号",
-    "资产名称",
-    "资产类别",
-    "取得日期",
-    "原值",
-    "账面净值",
-    "评估价值",
-    "用途",
-    "登记日期",
-]
-CATEGORIES = ["车辆", "设备", "房屋", "土地", "债权", "债务", "资金", "企业"]
-HELD = 1000
+ROOT = Path(__file__).resolve().parent.parent
+TARGET = 2.0
+DATE = "2015-07-25"
+OFFICES = ("XN-JY-WH", "XN-TC-WH", "XN-WH", "XN-CB-WH", "XN-CY-WH", "XN-TS-WH", "XN-XA-WH")
+COLUMNS = (
+    "序号 机构代码 资产编号 资产名称 规格型号 资产类别 "
+    "取得日期 原值 账面净值 评估价值 存放地点 备注"
+).split()
+TIDY = [c for c in COLUMNS if c not in ("序号", "规格型号", "存放地点", "备注")]
+KINDS = (  # category on the form, SPEC's word, name, 规格型号
+    ("通用设备", "设备", "联想台式计算机 {i}", "ThinkCentre M8400t"),
+    ("交通运输设备", "车辆", "别克GL8 鄂L5{j:04d}", "GL8 2.4L 商务车"),
+    ("房屋及构筑物", "房屋", "办公用房 {i}号", "砖混结构 120平方米"),
+    ("专用设备", "设备", "档案密集架 {i}", "MJJ-2000"),
+    ("家具、用具、装具及动植物", "设备", "实木办公桌 {i}", "1600×800"),
+)
+FOOTER = "单位负责人：张三  财务负责人：李四  填表人：王五"
+Cell = str | int | Decimal | datetime.date | None
+CENT = Decimal("0.01")
 
 
-def row(i: int) -> list[str]:
-    return [
-        f"XN-{i % 7:02d}-WH",
-        f"JY-{i:07d}",
-        f"资产{i} 别克GL8 鄂L{i % 100000:05d}",
-        CATEGORIES[i % len(CATEGORIES)],
-        f"20{i % 15 + 1:02d}-0{i % 9 + 1}-1{i % 9}",
-        f"{100000 + i}.00",
-        f"{50000 + i % 1000}.{i % 100:02d}",
-        f"{60000 + i}" if i % 3 else "",
-        "办公" if i % 2 else "",
-        "2015-07-25",
-    ]
+def tool(name: str) -> str:
+    found = Path(sys.executable).parent / name
+    return str(found) if found.exists() else shutil.which(name) or name
 
 
-def as_excel_writes(cells: list[str]) -> list[str]:
-    """The row as Excel saves it as CSV: amounts 100,000.00 (quoted), dates 2015/7/25."""
-    cells = list(cells)
-    for k in (5, 6, 7):
-        if cells[k]:
-            whole, dot, fen = cells[k].partition(".")
-            cells[k] = f"{int(whole):,}{dot}{fen}"
-    for k in (4, 9):
-        year, month, day = cells[k].split("-")
-        cells[k] = f"{year}/{int(month)}/{int(day)}"
-    return cells
+def declared_offices(folder: Path) -> list[str]:
+    """OFFICES that the ledger in ``folder`` declares (``custom "office"``)."""
+    pattern = re.compile(r'^\d{4}-\d\d-\d\d custom "office" "([^"]+)"', re.M)
+    found = {m for f in folder.rglob("*.beancount") for m in pattern.findall(f.read_text())}
+    return [code for code in OFFICES if code in found]
 
 
-def write_csv(path: Path, n: int, excel: bool = False) -> None:
-    with open(path, "w", encoding="gbk", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(HEADER)
-        for i in range(n):
-            writer.writerow(as_excel_writes(row(i)) if excel else row(i))
+def register(n: int, offices: list[str], tidy: bool) -> list[list[Cell]]:
+    """The register's cells, row by row, as an office keeps it (or tidy)."""
+    rows: list[list[Cell]] = []
+    totals = [Decimal(0)] * 3
+    for i in range(1, n + 1):
+        form_word, spec_word, name, model = KINDS[(i - 1) % len(KINDS)]
+        cost = (Decimal(100_000 + (i * 7919) % 9_000_000) / 100).quantize(CENT)
+        book = (cost * Decimal(30 + i % 70) / 100).quantize(CENT)  # <= cost
+        appraisal = (book * Decimal("1.1")).quantize(CENT) if i % 10 == 0 else None
+        for k, value in enumerate((cost, book, appraisal)):
+            totals[k] += value or 0
+        acquired = datetime.date(2005 + i % 10, i % 12 + 1, i % 28 + 1)
+        row: list[Cell] = [i, offices[(i - 1) % len(offices)], f"BENCH-{i:06d}"]
+        row += [name.format(i=i, j=i % 10_000), model, spec_word if tidy else form_word]
+        row += [acquired, cost, book, appraisal, "办公楼3楼", None]
+        rows.append([row[COLUMNS.index(c)] for c in TIDY] if tidy else row)
+    if tidy:
+        return [list(TIDY), *rows]
+    blank: list[Cell] = [None] * len(COLUMNS)
+    fill = list(blank)
+    fill[0] = "填报单位：咸宁市财政局"
+    fill[5] = "金额单位：元"
+    fill[8] = "填报日期：2015年7月25日"
+    total = ["合计", *blank[1:7], *totals, None, None]
+    title = ["咸宁市驻武汉办事机构资产清查登记表", *blank[1:]]
+    return [title, fill, list(COLUMNS), *rows, total, blank, [FOOTER, *blank[1:]]]
 
 
-def write_xlsx(path: Path, n: int) -> None:
+def write_xlsx(path: Path, cells: list[list[Cell]]) -> None:
     import openpyxl
 
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet("附表一")
-    sheet.append(HEADER)
-    for i in range(n):
-        text = row(i)
-        cells: list[object] = list(text)
-        cells[4] = datetime.date.fromisoformat(text[4])
-        cells[5] = float(text[5])
-        cells[6] = float(text[6])
-        cells[7] = int(text[7]) if text[7] else None
-        cells[9] = datetime.date(2015, 7, 25)
-        sheet.append(cells)
+    # Not write_only: that mode leaves out <dimension>, which Excel always writes, and
+    # openpyxl's read-only reader then parses the whole sheet once more to size it.
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "登记表"
+    for row in cells:
+        sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
     workbook.save(path)
 
 
-def bare_read(path: Path) -> int:
-    if path.suffix == ".csv":
-        with open(path, encoding="gbk", newline="") as handle:
-            return sum(1 for _ in csv.reader(handle)) - 1
-    import openpyxl
+def as_text(value: Cell) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return f"{value.year}/{value.month}/{value.day}"
+    return str(value)
 
-    workbook = openpyxl.load_workbook(path, read_only=True)
+
+def write_csv(path: Path, cells: list[list[Cell]]) -> None:
+    with open(path, "w", encoding="gbk", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerows([as_text(v) for v in row] for row in cells)
+
+
+LAUNCHER = """\
+import os, subprocess, sys, time
+start = time.perf_counter()
+child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)
+_, status, usage = os.wait4(child.pid, 0)
+elapsed = time.perf_counter() - start
+child.returncode = code = os.waitstatus_to_exitcode(status)
+print(elapsed, code, usage.ru_maxrss)
+"""
+
+
+def run(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, int, int, str]:
+    """Wall seconds, exit code, peak RSS (KiB) and stderr of one child process.
+
+    A small launcher times it and waits for it (``os.wait4``): on Linux a child's
+    ru_maxrss starts at its parent's peak, and this script's (the registers) would hide
+    bean-check's.
+    """
+    launch = [sys.executable, "-I", "-S", "-c", LAUNCHER, *command]
+    done = subprocess.run(launch, env=env, cwd=cwd, capture_output=True, check=False)
+    err = done.stderr.decode("utf-8", "replace")
     try:
-        return sum(1 for _ in workbook.worksheets[0].iter_rows(values_only=True)) - 1
-    finally:
-        workbook.close()
+        elapsed, code, rss = done.stdout.split()
+    except ValueError:
+        raise SystemExit(f"import_bench: the launcher failed:\n{err}") from None
+    return float(elapsed), int(code), int(rss), err
 
 
-def ledger_index() -> convert.LedgerIndex:
-    """A ledger holding the first HELD ids of the register, with the same values."""
-    problems: list[rows_lib.Problem] = []
-    with tempfile.TemporaryDirectory() as folder:
-        small = Path(folder) / "held.csv"
-        write_csv(small, HELD)
-        typed = rows_lib.read_rows(small, rows_lib.INVENTORY, problems)
-        entries = list(
-            convert.inventory_entries(
-                typed, convert.LedgerIndex.empty(), problems, filename="x"
-            )
-        )
-    assert not problems, problems[:3]
-    index = convert.LedgerIndex.from_entries(entries, check_offices=False)
-    index.offices = {f"XN-{k:02d}-WH" for k in range(7)}
-    return index
+RULE = re.compile(r"\[(L[A-Z]-\d+) ")
 
 
-def run_import(path: Path, index: convert.LedgerIndex) -> int:
-    """What ``liaison import inventory`` does (``command.convert_file``), to /dev/null.
-
-    A CSV register takes the columnar path (importers/columnar.py); xlsx, and any CSV
-    the columnar path declines, the exact path.
-    """
-    problems: list[rows_lib.Problem] = []
-    with open(os.devnull, "w", encoding="utf-8") as sink:
-        stats = command.convert_file(sink, "inventory", path, index, problems)
-    assert not problems, [str(p) for p in problems[:3]]
-    assert stats.skipped == min(HELD, stats.rows), stats
-    return stats.rows
+def error_heads(text: str, main: Path, both: Path) -> list[str]:
+    """bean-check's errors, a line each (their context lines are indented)."""
+    lines = text.replace(str(both), str(main)).splitlines()
+    return sorted(line for line in lines if line and not line[0].isspace())
 
 
-def run_exact(path: Path, index: convert.LedgerIndex, upto: str = "write") -> int:
-    """The exact path alone (what a declined file costs); ``upto`` stops early.
+def check_output(
+    folder: Path, output: Path, n: int, env: dict[str, str], check: str
+) -> list[str]:
+    """What one import's output holds and what it changes in bean-check's report."""
+    from beancount.core import data
+    from beancount.parser import parser
 
-    Stages: ``detect`` (the encoding), ``read`` (raw rows), ``typed``, ``convert``,
-    ``write`` (render and write: the whole import).
-    """
-    problems: list[rows_lib.Problem] = []
-    if upto == "detect":
-        rows_lib.detect_encoding(path)
-        return 0
-    table = rows_lib.open_table(path, problems)
-    if upto == "read":
-        return sum(1 for _ in table.rows) - 1
-    typed = rows_lib.typed_rows(table, rows_lib.INVENTORY)
-    if upto == "typed":
-        return sum(1 for _ in typed)
-    stats = convert.Stats()
-    entries = convert.inventory_entries(
-        typed,
-        index,
-        problems,
-        filename=str(path),
-        columns=table.columns,
-        stats=stats,
-        file_ids=table.ids,
+    entries, errors, _ = parser.parse_file(str(output))
+    ids = {e.meta.get("asset-id") for e in entries if isinstance(e, data.Open)}
+    found = [f"{len(ids):,} opens of the {n:,} ids, {len(errors)} parse errors"]
+    if ids != {f"BENCH-{i:06d}" for i in range(1, n + 1)} or errors:
+        found.append("FAILED: the output does not open exactly the generated ids")
+    # main.beancount's own text plus the include: Beancount v3 ignores an included
+    # file's options and plugins, so a file including main.beancount skips the rules.
+    main, both = folder / "main.beancount", folder / "with-import.beancount"
+    both.write_text(main.read_text() + f'\ninclude "{output}"\n')
+    alone, joint = (run([check, str(f)], env, folder) for f in (main, both))
+    both.unlink()
+    before, after = error_heads(alone[3], main, both), error_heads(joint[3], main, both)
+    own = [line for line in after if not line.startswith(str(output))]
+    added = Counter(
+        m.group(1) if (m := RULE.search(line)) else "Beancount error"
+        for line in after
+        if line.startswith(str(output))
     )
-    if upto == "convert":
-        for _ in entries:
-            pass
-    else:
-        with open(os.devnull, "w", encoding="utf-8") as sink:
-            command._write_entries(sink, entries)
-    assert not problems, [str(p) for p in problems[:3]]
-    assert stats.skipped == min(HELD, stats.rows), stats
-    return stats.rows
-
-
-def timed(fn: Callable[..., int], *args: Any) -> tuple[float, int]:
-    gc.collect()
-    start = time.perf_counter()
-    result = fn(*args)
-    return time.perf_counter() - start, result
-
-
-def best_of(repeat: int, *runs: tuple[Callable[..., int], tuple[Any, ...]]) -> list[float]:
-    """The best time of each run, the runs alternated so that load hits them alike."""
-    best = [float("inf")] * len(runs)
-    for _ in range(repeat):
-        for i, (fn, args) in enumerate(runs):
-            best[i] = min(best[i], timed(fn, *args)[0])
-    return best
-
-
-def peak_memory(what: str, path: Path) -> tuple[int, int]:
-    """Peak memory of one run in a fresh process: Python's (tracemalloc), Arrow's pool."""
-    import json
-    import subprocess
-
-    out = subprocess.run(
-        [sys.executable, __file__, "--child", what, str(path)],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    figures = json.loads(out.strip().splitlines()[-1])
-    return figures["python"], figures["arrow"]
-
-
-def child(what: str, path: Path) -> None:
-    """``--child``: run one import or bare read, print its peaks as JSON."""
-    import json
-
-    index = ledger_index() if what != "bare" else None
-    fn: dict[str, Callable[..., int]] = {"import": run_import, "exact": run_exact}
-    if what == "import":
-        from importers import columnar  # noqa: F401 - its modules' memory is not the run's
-    gc.collect()
-    tracemalloc.start()
-    if what == "bare":
-        bare_read(path)
-    else:
-        fn[what](path, index)
-    python = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    arrow = 0
-    if "pyarrow" in sys.modules:
-        arrow = sys.modules["pyarrow"].default_memory_pool().max_memory()
-    print(json.dumps({"python": python, "arrow": arrow}))
-
-
-def _speed_line(label: str, path: Path, n: int, bare: float, full: float) -> str:
-    ratio = full / bare
-    return (
-        f"{label:<16}{path.stat().st_size / 2**20:6.1f}  "
-        f"{n / bare:>11,.0f}{bare / n * 1e6:>8.2f}  "
-        f"{n / full:>11,.0f}{full / n * 1e6:>8.2f}  "
-        f"{ratio:>6.2f}  <= 2    {'met' if ratio <= 2 else 'NOT met'}"
+    found.append(
+        f"bean-check: {len(before)} error(s) alone (exit {alone[1]}), {len(after)} with "
+        f"the output included (exit {joint[1]}); on the imported entries: "
+        + (", ".join(f"{code} x{k:,}" for code, k in sorted(added.items())) or "none")
     )
+    # The rules' findings on imported assets are the rules at work (an abolished
+    # office's assets must be disposed of); a Beancount error, or a change in the
+    # findings on the example's own entries, is the output not fitting the ledger.
+    if own != before or "Beancount error" in added:
+        found.append("FAILED: the output does not load cleanly with the ledger:")
+        found += sorted(set(own) ^ set(before))[:10]
+        found += [line for line in after if RULE.search(line) is None][:10]
+    return found
 
 
-def main() -> None:
+def profile(argv: list[str]) -> None:
+    """Run one import in-process under cProfile; print the top 25 by cumulative time."""
+    os.environ["BEANCOUNT_DISABLE_LOAD_CACHE"] = "1"
+    sys.path.insert(0, str(ROOT))
+    profiler = cProfile.Profile()
+    code = profiler.runcall(lambda: importlib.import_module("reports.cli").main(argv))
+    print(f"exit status {code}")
+    pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(25)
+
+
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--repeat", type=int, default=3, help="best of N (default 3)")
-    parser.add_argument("--formats", default="csv,xlsx", help="csv, xlsx or both")
-    parser.add_argument("--keep", type=Path, help="write the registers here and keep them")
-    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--rows", type=int, default=5000, help="register rows (5000)")
+    parser.add_argument("--repeat", type=int, default=5, help="alternated runs (5)")
+    parser.add_argument("--tidy", action="store_true", help="header row only, SPEC words")
+    parser.add_argument("--profile", nargs="?", const="xlsx", choices=("xlsx", "csv"))
     args = parser.parse_args()
-    if args.child:
-        child(args.child[0], Path(args.child[1]))
-        return
-    folder = args.keep or Path(tempfile.mkdtemp(prefix="import-bench-"))
-    folder.mkdir(parents=True, exist_ok=True)
     n = args.rows
-    sizes = (n // 4, n // 2, n)
-    index = ledger_index()
-    writers = {"csv": write_csv, "xlsx": write_xlsx}
-    formats = [f.strip().lstrip(".") for f in args.formats.split(",") if f.strip()]
-    print(
-        f"{n:,} rows; the ledger holds {HELD:,} of them (identical, skipped); "
-        f"best of {args.repeat}\n"
-    )
-    speed: list[str] = []
-    memory: list[str] = []
-    breakdown: list[str] = []
-    for suffix in formats:
-        paths = {}
-        for count in sizes:
-            paths[count] = folder / f"register-{count}.{suffix}"
-            if not paths[count].exists():
-                writers[suffix](paths[count], count)
-        path = paths[n]
-        assert bare_read(path) == n
-        assert run_import(path, index) == n
-        runs: list[tuple[Callable[..., int], tuple[Any, ...]]] = [
-            (bare_read, (path,)),
-            (run_import, (path, index)),
-        ]
-        labels = [suffix]
-        if suffix == "csv":  # what a CSV file the columnar path declines costs
-            runs.append((run_exact, (path, index)))
-            labels.append("csv, exact path")
-        times = best_of(args.repeat, *runs)
-        bare = times[0]
-        for label, full in zip(labels, times[1:], strict=True):
-            speed.append(_speed_line(label, path, n, bare, full))
-        if (
-            suffix == "csv"
-        ):  # the same rows as Excel writes them: quoted 1,234.50, 2015/7/25
-            excel = folder / f"register-{n}-excel.csv"
-            if not excel.exists():
-                write_csv(excel, n, excel=True)
-            assert run_import(excel, index) == n
-            bare, full = best_of(
-                args.repeat, (bare_read, (excel,)), (run_import, (excel, index))
-            )
-            speed.append(_speed_line("csv, as Excel", excel, n, bare, full))
-        for what in ("import", "bare"):
-            peaks = [peak_memory(what, paths[count]) for count in sizes]
-            totals = [p + a for p, a in peaks]
-            slope = (totals[2] - totals[1]) / (sizes[2] - sizes[1])
-            memory.append(
-                f"{suffix:<5}{what:<7}"
-                + "".join(f"{t / 2**20:>10.1f}" for t in totals)
-                + f"{slope:>11.0f}{peaks[2][1] / 2**20:>11.1f}"
-            )
-        if suffix == "csv":
-            stages = ["detect", "read", "typed", "convert", "write"]
-            times = best_of(args.repeat, *((run_exact, (path, index, s)) for s in stages))
-            before = times[0]  # read includes detection; so on down the pipeline
-            breakdown.append(f"  detect encoding  {times[0] / n * 1e6:6.2f}")
-            names = {
-                "read": "csv read",
-                "typed": "typed rows",
-                "convert": "convert+dedup",
-                "write": "render+write",
-            }
-            for stage, t in zip(stages[1:], times[1:], strict=True):
-                breakdown.append(f"  {names[stage]:<15}  {(t - before) / n * 1e6:6.2f}")
-                before = t
-            breakdown.append(f"  {'exact path':<15}  {times[-1] / n * 1e6:6.2f}")
-    print(
-        "                      file  ------- bare read  ---------- import\n"
-        "                       MiB       rows/s  us/row       rows/s  us/row   ratio"
-        "  target\n" + "\n".join(speed)
-    )
-    print(
-        "\npeak memory in MiB by rows (Python's, tracemalloc, plus Arrow's pool; each in "
-        "a fresh process);\ngrowth a row (slope between the last two), and Arrow's part "
-        "of the largest\n"
-        f"{'':12}{sizes[0]:>10,}{sizes[1]:>10,}{sizes[2]:>10,}  bytes/row  Arrow MiB\n"
-        + "\n".join(memory)
-    )
-    if breakdown:
+    with tempfile.TemporaryDirectory(prefix="import-bench-") as tmp:
+        folder = Path(tmp) / "ledger"
+        shutil.copytree(ROOT / "ledger", folder)
+        offices = declared_offices(folder)
+        assert offices, "none of the offices is declared in the example ledger"
+        assert "BENCH-" not in "".join(f.read_text() for f in folder.rglob("*.beancount"))
+        cells = register(n, offices, args.tidy)
+        files = {"xlsx": Path(tmp) / "register.xlsx", "csv": Path(tmp) / "register.csv"}
+        write_xlsx(files["xlsx"], cells)
+        write_csv(files["csv"], cells)
+        ledger, output = folder / "main.beancount", folder / "imported.beancount"
+        options = ["--ledger", str(ledger), "--output", str(output), "--date", DATE]
+        imports = {
+            fmt: [tool("liaison"), "import", "inventory", str(path), *options]
+            for fmt, path in files.items()
+        }
+        if args.profile:
+            profile(imports[args.profile][1:])
+            return 0
+        check = tool("bean-check")
+        commands = {"bean-check": [check, str(ledger)]}
+        commands |= {f"import {fmt}": command for fmt, command in imports.items()}
+        env = {**os.environ, "BEANCOUNT_DISABLE_LOAD_CACHE": "1"}
         print(
-            "\nthe exact path on the csv register, by stage, us/row\n"
-            + "\n".join(breakdown)
+            f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, "
+            f"{platform.platform()}\n"
+            f"register: {n:,} rows, {'tidy' if args.tidy else 'as an office keeps it'}, "
+            f"offices {', '.join(offices)}\n"
+            + "".join(
+                f"  {p.name:<14}{p.stat().st_size / 2**10:9.1f} KiB\n"
+                for p in files.values()
+            )
+            + f"{args.repeat} runs each, alternated, BEANCOUNT_DISABLE_LOAD_CACHE=1\n"
         )
-    if args.keep is None:
-        for p in folder.iterdir():
-            p.unlink()
-        folder.rmdir()
+        times: dict[str, list[float]] = {label: [] for label in commands}
+        peaks: dict[str, int] = dict.fromkeys(commands, 0)
+        failed: dict[str, str] = {}
+        kept: dict[str, Path] = {}
+        for _ in range(args.repeat):
+            for label, command in commands.items():
+                output.unlink(missing_ok=True)
+                elapsed, code, rss, err = run(command, env, folder)
+                times[label].append(elapsed)
+                peaks[label] = max(peaks[label], rss)
+                if code in ((0, 1) if label == "bean-check" else (0,)):  # 1: violations
+                    if label != "bean-check" and label not in kept:
+                        kept[label] = output.rename(Path(tmp) / f"{label[7:]}.beancount")
+                elif label not in failed:
+                    failed[label] = f"exit {code}"
+                    print(f"{label} FAILED (exit {code}); its stderr:\n{err[-3000:]}")
+        base = times["bean-check"]
+        base_best, base_median = min(base), statistics.median(base)
+        print(
+            f"{'':<13}{'best s':>8}{'median s':>10}{'peak MiB':>10}"
+            f"{'best/bc':>9}{'median/bc':>11}  target <= {TARGET}"
+        )
+        for label, spent in times.items():
+            best, median = min(spent), statistics.median(spent)
+            line = f"{label:<13}{best:8.3f}{median:10.3f}{peaks[label] / 1024:10.1f}"
+            if label != "bean-check":
+                ratios = best / base_best, median / base_median
+                line += f"{ratios[0]:9.2f}{ratios[1]:11.2f}  "
+                if label in failed:
+                    line += f"FAILED ({failed[label]})"
+                else:
+                    line += "met" if max(ratios) <= TARGET else "NOT met"
+            print(line)
+        if "exit 2" in failed.values():  # 2: the file refused
+            print(
+                "\nthe importer refused the register: "
+                "the times above are the time to refuse it"
+            )
+        ok = not failed
+        for label, path in kept.items():
+            found = check_output(folder, path, n, env, check)
+            ok = ok and not any(line.startswith("FAILED") for line in found)
+            print(f"\n{label} output check:\n  " + "\n  ".join(found))
+        if not kept:
+            print("\nno import succeeded: the output checks were skipped")
+        return 0 if ok else 1
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

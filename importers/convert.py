@@ -546,7 +546,7 @@ def _inventory_directives(
         meta["appraisal"] = _tuple(Amount, (row.appraisal, CNY))
     if row.use is not None:
         meta["use"] = row.use
-    for key, value in row.described.meta().items():
+    for key, value in row.described().items():
         meta[key] = _tuple(Amount, (value, CNY)) if key in _AMOUNT_META else value
     entries: list[data.Directive] = [
         _tuple(data.Open, (meta, booked, account, [CNY], None))

@@ -588,9 +588,8 @@ class _Reader:
             has_id = (
                 id_col is not None and id_col < len(cells) and not _blank(cells[id_col])
             )
-            has_money = any(i in money_cols and _amount_like(cells[i]) for i in filled)
             if layout.footer is not None:
-                if has_id and has_money:
+                if has_id and self._has_amount(cells, filled, money_cols):
                     self.problem(
                         f"签字栏（第 {layout.footer} 行）之后还有资产行；"
                         "请把它移到签字栏之上，或删除",
@@ -621,7 +620,11 @@ class _Reader:
             if not has_id and _FOOTER.match(first.replace(" ", "")):
                 layout.footer = number
                 continue
-            if not has_id and not has_money and self._group_title(number, cells, filled):
+            if (
+                not has_id
+                and not self._has_amount(cells, filled, money_cols)
+                and self._group_title(number, cells, filled)
+            ):
                 group = first
                 layout.groups.append((number, first))
                 continue
@@ -655,6 +658,10 @@ class _Reader:
             open_rows.append(number)
         for held in leading:  # a 合计 above every row sums them all
             held.closes = open_rows[held.closes_from :]
+
+    @staticmethod
+    def _has_amount(cells: list[Any], filled: list[int], money: set[int]) -> bool:
+        return any(i in money and _amount_like(cells[i]) for i in filled)
 
     def _total_word(
         self, cells: list[Any], filled: list[int], money: set[int]

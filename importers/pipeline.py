@@ -259,6 +259,7 @@ def extract(
     keep_duplicates: bool = False,
     report: Report | None = None,
     progress: Callable[[float], None] | None = None,
+    found: list[sheets_lib.Sheet] | None = None,
 ) -> Iterator[data.Directive]:
     """The entries an import file makes against ``index``; problems to ``problems``.
 
@@ -273,6 +274,7 @@ def extract(
         keep_duplicates: Also yield, marked ``__duplicate__``, what the ledger holds.
         report: Receives what was read, per sheet, office and category.
         progress: Called now and then with the fraction of the data rows done.
+        found: The file's sheets, already read (``sheets.Reading``); else read here.
     """
     label = label or str(path)
     report = report if report is not None else Report(label, kind)
@@ -285,6 +287,7 @@ def extract(
         sheet=sheet,
         report=report,
         progress=progress,
+        found=found,
     )
     common: dict[str, Any] = {
         "filename": label,
@@ -309,6 +312,7 @@ def read_rows(
     sheet: str | None = None,
     report: Report | None = None,
     progress: Callable[[float], None] | None = None,
+    found: list[sheets_lib.Sheet] | None = None,
 ) -> Iterator[tuple[rows_lib.Where, Any]]:
     """The typed rows of every register in the file, before any ledger entry is made.
 
@@ -317,7 +321,8 @@ def read_rows(
     label = label or str(path)
     report = report if report is not None else Report(label, kind)
     schema = forms.SCHEMAS[kind]
-    found = sheets_lib.read_sheets(path, problems, label)
+    if found is None:
+        found = sheets_lib.read_sheets(path, problems, label)
     if not found:
         return
     if sheet is not None:
@@ -533,6 +538,7 @@ def run(
     label: str | None = None,
     report: Report | None = None,
     problems: list[Problem] | None = None,
+    reading: sheets_lib.Reading | None = None,
 ) -> int:
     """Import one file; the exit status (0 done, 2 bad input or unusable ledger).
 
@@ -548,6 +554,7 @@ def run(
         label: How messages name the file (an upload's own name, not its temporary path).
         report: Receives what was read (the summary), for callers that show it otherwise.
         problems: Receives every problem, for callers that show them otherwise.
+        reading: The file's reading, already started (``sheets.Reading``).
     """
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
@@ -555,11 +562,16 @@ def run(
     name = f"liaison import {kind}"
     report = report if report is not None else Report(label, kind)
     problems = problems if problems is not None else []
+    # the file is read while the books load: python-calamine reads outside the GIL, so
+    # on two cores a workbook costs little more than the books' own load
+    reading = reading or sheets_lib.Reading(path, label)
     try:
         index = build_index(ledger, output, stderr)
     except Unusable as exc:
         print(f"{name}: {exc}", file=stderr)
         return EXIT_BAD_INPUT
+    finally:
+        found = reading.result(problems)
     if output is not None and output.exists() and not output.is_file():
         print(f"{name}: {output} 不是文件，无法写入", file=stderr)
         return EXIT_BAD_INPUT
@@ -586,6 +598,7 @@ def run(
                 default_date=default_date,
                 report=report,
                 progress=progress,
+                found=found,
             )
             write_entries(tmp, entries)
         if progress is not None:

@@ -77,16 +77,14 @@ _NEGATIVE = "是负数；金额一律填正数（债务也填正数）"
 _IMPLAUSIBLE = "不是合理的日期（年份不在 1900 至 2100 之间）"
 _NOT_A_DATE = "不是日期，应写作 2015-07-25 这样的格式"
 _AMOUNT = re.compile(r"\d+(?:\.\d+)?|\.\d+")
+_PLAIN = re.compile(r"\d{1,15}(?:\.\d{1,8})?")
 _GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _SCIENTIFIC = re.compile(r"\d+(?:\.\d+)?[eE][+-]?\d+")
 _DASHES = frozenset({"-", "--", "—", "–", "―", "−"})
 _CURRENCY = re.compile(r"^(?:rmb|cny|人民币)|[¥$]|元$", re.IGNORECASE)
-_DATE_PATTERNS = (
-    re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"),
-    re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})"),
-    re.compile(r"(\d{4})\.(\d{1,2})\.(\d{1,2})"),
-    re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日?"),
-    re.compile(r"(\d{4})(\d{2})(\d{2})"),
+_DATE = re.compile(
+    # 2015-07-25, 2015/7/25, 2015.7.25 (one separator throughout), 2015年7月25日, 20150725
+    r"(\d{4})(?:([-/.])(\d{1,2})\2(\d{1,2})|年(\d{1,2})月(\d{1,2})日?|(\d{2})(\d{2}))"
 )
 _MIDNIGHT = re.compile(r"(.*?)[ T]0?0:00(?::00)?")
 _CODE = re.compile(r"[A-Z0-9][A-Za-z0-9-]*")
@@ -95,6 +93,13 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 def number(value: Any) -> Decimal:
     """A non-negative number as written or as Excel shows it, before any unit."""
+    cls = value.__class__  # the common cells first: a number, or its plain digits
+    if cls is float and 0 <= value < 1e15:
+        # Excel keeps 15 significant digits and shows no more: 11440.009999999998,
+        # what a formula leaves for 11440.01, is 11440.01
+        return Decimal(format(value, ".15g"))
+    if cls is str and _PLAIN.fullmatch(value):
+        return Decimal(value)
     if value is None:
         raise _error(_MISSING)
     if isinstance(value, CellError):
@@ -106,8 +111,6 @@ def number(value: Any) -> Decimal:
     elif isinstance(value, float):
         if not math.isfinite(value):
             raise _error(_NOT_AN_AMOUNT)
-        # Excel keeps 15 significant digits and shows no more: 11440.009999999998,
-        # what a formula leaves for 11440.01, is 11440.01
         result = Decimal(format(value, ".15g"))
     elif isinstance(value, Decimal):
         result = value
@@ -177,11 +180,13 @@ def _optional_scaled(value: Any, info: ValidationInfo) -> Decimal | None:
 
 
 def _empty(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not fold(value))
+    return value is None or (value.__class__ is str and not value.strip())
 
 
 def date(value: Any) -> datetime.date:
     """A date from a date cell or from text; impossible dates are refused."""
+    if value.__class__ is datetime.date and 1900 <= value.year <= 2100:
+        return value  # the common case: a date cell
     if value is None:
         raise _error(_MISSING)
     if isinstance(value, CellError):
@@ -194,20 +199,19 @@ def date(value: Any) -> datetime.date:
         text = fold(value)
         if not text:
             raise _error(_MISSING)
-        midnight = _MIDNIGHT.fullmatch(text)
-        if midnight:
-            text = midnight.group(1)
-        for pattern in _DATE_PATTERNS:
-            match = pattern.fullmatch(text)
-            if match:
-                year, month, day = (int(g) for g in match.groups())
-                try:
-                    result = datetime.date(year, month, day)
-                except ValueError as exc:
-                    raise _unreal(year, month, day) from exc
-                break
-        else:
+        if ":" in text:
+            midnight = _MIDNIGHT.fullmatch(text)
+            if midnight:
+                text = midnight.group(1)
+        match = _DATE.fullmatch(text)
+        if match is None:
             raise _error(_NOT_A_DATE)
+        y, _, m1, d1, m2, d2, m3, d3 = match.groups()
+        year, month, day = int(y), int(m1 or m2 or m3), int(d1 or d2 or d3)
+        try:
+            result = datetime.date(year, month, day)
+        except ValueError as exc:
+            raise _unreal(year, month, day) from exc
     elif isinstance(value, bool):
         raise _error("不是日期")
     elif isinstance(value, int | float):
@@ -350,23 +354,6 @@ Method = Annotated[str, PlainValidator(method)]
 # --- Rows ------------------------------------------------------------------------------
 
 
-class Described(BaseModel):
-    """The descriptive columns kept as metadata on an asset's ``open``."""
-
-    model_config = ConfigDict(frozen=True)
-
-    specification: OptionalText = None
-    quantity: Annotated[Decimal | str | None, PlainValidator(_quantity)] = None
-    department: OptionalText = None
-    location: OptionalText = None
-    accumulated_depreciation: OptionalMoney = None
-    note: OptionalText = None
-
-    def meta(self) -> dict[str, Any]:
-        """Metadata key to value, for the fields the register gave."""
-        return {k.replace("_", "-"): v for k, v in self.__dict__.items() if v is not None}
-
-
 class InventoryRow(BaseModel):
     """One asset, claim or debt of a register (资产清查登记表), SPEC section 5."""
 
@@ -382,7 +369,22 @@ class InventoryRow(BaseModel):
     appraisal: OptionalMoney = None
     use: OptionalText = None
     date: OptionalDate = None
-    described: Described = Described()
+    # the descriptive columns, kept as metadata on the asset's open (README)
+    specification: OptionalText = None
+    quantity: Annotated[Decimal | str | None, PlainValidator(_quantity)] = None
+    department: OptionalText = None
+    location: OptionalText = None
+    accumulated_depreciation: OptionalMoney = None
+    note: OptionalText = None
+
+    def described(self) -> dict[str, Any]:
+        """The descriptive columns the register gave, by metadata key."""
+        values = self.__dict__
+        return {
+            key: values[field]
+            for key, field in DESCRIBED.items()
+            if values[field] is not None
+        }
 
 
 class DisposalRow(BaseModel):
@@ -400,13 +402,16 @@ class DisposalRow(BaseModel):
     counterparty: OptionalText = None
 
 
+DESCRIBED = {key: key.replace("-", "_") for key in words.DESCRIPTIVE_HEADERS}
+"""Descriptive metadata keys to their fields on ``InventoryRow``."""
+
 MODELS: dict[str, type[BaseModel]] = {"inventory": InventoryRow, "disposals": DisposalRow}
 
 
 # --- Where a row is ---------------------------------------------------------------------
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@dataclasses.dataclass(slots=True)
 class Where:
     """A row of a sheet, and where its fields are: what problems about it name."""
 
@@ -468,12 +473,10 @@ def typed_rows(
         (_FIELD_KEYS.get(f, f)): c.unit for f, c in columns.items() if c.unit is not None
     }
     context = {"units": units}
-    plain = [(f, c.index) for f, c in columns.items() if f not in schema.descriptive]
-    described = [
-        (_FIELD_KEYS.get(f, f), c.index)
-        for f, c in columns.items()
-        if f in schema.descriptive
-    ]
+    # each column's field on the model (累计折旧 is accumulated-depreciation in the
+    # metadata, accumulated_depreciation on the model), and back
+    fields = {_FIELD_KEYS.get(f, f): c.index for f, c in columns.items()}
+    column_of = {_FIELD_KEYS.get(f, f): f for f in columns}
     width = max((c.index for c in columns.values()), default=0) + 1
     money_fields = [f for f in columns if f in words.MONEY_FIELDS]
     place_office = "office" in schema.fields and "office" not in columns
@@ -483,53 +486,30 @@ def typed_rows(
         cells = data_row.cells
         if len(cells) < width:
             cells = cells + [None] * (width - len(cells))
-        raw: dict[str, Any] = {field: cells[index] for field, index in plain}
-        if described:
-            raw["described"] = {key: cells[index] for key, index in described}
+        raw: dict[str, Any] = {field: cells[index] for field, index in fields.items()}
         reported: set[str] = set()
         if layout.reported:  # cells whose problem forms has told: not told again
-            for field, column in columns.items():
-                if cells[column.index] is REPORTED:
-                    reported.add(field)
-                    raw.pop(field, None)
-                    raw.get("described", {}).pop(_FIELD_KEYS.get(field, field), None)
+            reported = {field for field, value in raw.items() if value is REPORTED}
+            for field in reported:
+                del raw[field]
         if place_office:
             office = office_of(data_row) if office_of is not None else None
             if office is None:
                 continue  # the caller has said why, once for the sheet
             raw["office"] = office
-        bad = bool(reported)
-        key = _id_key(raw.get("asset_id"))
-        if key is not None:
-            first = ids.get(key)
-            if first is not None:
-                place = (
-                    f"第 {first.row} 行"
-                    if first.sheet == sheet
-                    else (f"工作表「{first.sheet}」第 {first.row} 行")
-                )
-                problems.append(
-                    where.problem(f"资产编号 {key} 与本文件{place}重复", "asset_id", key)
-                )
-                bad = True
-            else:
-                ids[key] = where
         try:
             row = model.model_validate(raw, context=context)
         except ValidationError as exc:
+            _repeated(_id_key(raw.get("asset_id")), where, ids, problems)
             for error in exc.errors(include_url=False):
-                loc = [str(p) for p in error["loc"]]
-                field = loc[0] if loc else ""
-                if field == "described" and len(loc) > 1:
-                    field = {v: k for k, v in _FIELD_KEYS.items()}.get(loc[1], loc[1])
-                    value = raw["described"].get(_FIELD_KEYS.get(field, field))
-                else:
-                    value = raw.get(field)
+                field = str(error["loc"][0]) if error["loc"] else ""
                 if field in reported:
                     continue
-                problems.append(where.problem(error["msg"], field, value))
+                problems.append(
+                    where.problem(error["msg"], column_of.get(field, field), raw.get(field))
+                )
             continue
-        if bad:
+        if _repeated(row.__dict__["asset_id"], where, ids, problems) or reported:
             continue
         if layout.totals:
             amounts[data_row.number] = _row_amounts(row, money_fields)
@@ -538,6 +518,24 @@ def typed_rows(
     if not layout.data:
         at = layout.header[-1] if layout.header else None
         problems.append(Problem(file, at, None, None, None, "只有表头，没有数据行", sheet))
+
+
+def _repeated(
+    key: str | None, where: Where, ids: dict[str, Where], problems: list[Problem]
+) -> bool:
+    """Whether an asset id was seen before in the file (a problem); else note it."""
+    if key is None:
+        return False
+    first = ids.get(key)
+    if first is None:
+        ids[key] = where
+        return False
+    if first.sheet == where.sheet:
+        place = f"第 {first.row} 行"
+    else:
+        place = f"工作表「{first.sheet}」第 {first.row} 行"
+    problems.append(where.problem(f"资产编号 {key} 与本文件{place}重复", "asset_id", key))
+    return True
 
 
 def _id_key(value: Any) -> str | None:
@@ -552,10 +550,7 @@ def _row_amounts(row: BaseModel, fields: list[str]) -> dict[str, Decimal]:
     values = row.__dict__
     found = {}
     for field in fields:
-        if field in values:
-            value = values[field]
-        else:  # a descriptive amount (累计折旧)
-            value = getattr(values.get("described"), _FIELD_KEYS.get(field, field), None)
+        value = values.get(_FIELD_KEYS.get(field, field))
         if isinstance(value, Decimal):
             found[field] = value
     return found

@@ -11,12 +11,16 @@ No Beancount and no project imports here: the tables are data.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Mapping
 from decimal import Decimal
 
+_NOT_IN_KEY = re.compile(r"[\s_*\-、·]+")
 
+
+@functools.lru_cache(maxsize=4096)  # a register repeats its few words in every row
 def key(text: str) -> str:
     """A word as the tables hold it: NFKC-folded, lower case, without any whitespace,
     hyphen or underscore.
@@ -24,8 +28,7 @@ def key(text: str) -> str:
     ``资 产 编 号``, ``资产编号``, ``ＡＳＳＥＴ－ＩＤ``, ``Asset ID`` and ``asset_id``
     all find their entry.
     """
-    text = unicodedata.normalize("NFKC", text).lower()
-    return re.sub(r"[\s_*\-、·]+", "", text)
+    return _NOT_IN_KEY.sub("", unicodedata.normalize("NFKC", text).lower())
 
 
 # --- Categories -------------------------------------------------------------------------

@@ -297,7 +297,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from importers import pipeline  # deferred: check and explain need none of it
+    # deferred: check and explain need none of it. The file is read on a thread from
+    # the start, while the importer's modules and the books load (``sheets.Reading``).
+    from importers import sheets
+
+    reading = sheets.Reading(args.file, str(args.file))
+    from importers import pipeline
 
     return pipeline.run(
         args.kind,
@@ -307,6 +312,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         sheet=args.sheet,
         dry_run=args.dry_run,
         default_date=args.date,
+        reading=reading,
     )
 
 
