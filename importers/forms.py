@@ -617,13 +617,12 @@ class _Reader:
                 continue
             if _BREAKDOWN.match(first) and not has_id:
                 continue
-            if not has_id and _FOOTER.match(first.replace(" ", "")):
+            # a label and its colon (单位负责人：) is no asset id, whatever column it is in
+            if _FOOTER.match(first.replace(" ", "")):
                 layout.footer = number
                 continue
-            if (
-                not has_id
-                and not self._has_amount(cells, filled, money_cols)
-                and self._group_title(number, cells, filled)
+            if not self._has_amount(cells, filled, money_cols) and self._group_title(
+                number, cells, filled
             ):
                 group = first
                 layout.groups.append((number, first))

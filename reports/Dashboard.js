@@ -29,6 +29,9 @@ function showResult(box, status, result) {
         "notice",
       ),
     );
+    if ((result.summary || []).length) {
+      box.append(element("pre", result.summary.join("\n")));
+    }
     if (result.new) {
       const again = element("a", "刷新看板");
       again.href = window.location.href;

@@ -459,3 +459,30 @@ def test_no_progress_bar_for_small_files(tmp_path):
     err = _Terminal()
     assert pipeline.run("inventory", register, stdout=io.StringIO(), stderr=err) == 0
     assert "\r" not in err.getvalue()
+
+
+def test_titles_and_footer_in_the_asset_id_column(tmp_path, capsys, ledger):
+    """A form whose first column is 资产编号 puts its group titles and its signature
+    footer there too: they are read as what they are, not as assets without a name."""
+    rows = [
+        ["资产编号", "资产名称", "资产类别", "账面净值", "登记日期"],
+        ["一、嘉鱼县人民政府驻武汉办事处"],
+        ["JY-V-0009", "别克GL8 鄂L12399", "车辆", 150000, "2015-07-25"],
+        ["二、咸宁市人民政府驻武汉办事处"],
+        ["WH-E-0009", "复印机", "设备", 12000.5, "2015-07-25"],
+        ["合计", None, None, 162000.5, None],
+        ["单位负责人：张三", None, "填表人：王五"],
+    ]
+    register = write_xlsx(tmp_path / "分组.xlsx", rows)
+    out = tmp_path / "imported.beancount"
+    code, _, err = run_cli(
+        capsys, "import", "inventory", register, "--ledger", ledger, "--output", out
+    )
+    assert code == 0, err
+    entries, errors = load_together(ledger, out)
+    assert errors == []
+    assert _balance(entries, "Assets:Office:XN-JY-WH:Vehicles:JY-V-0009") == 150000
+    assert _balance(entries, "Assets:Office:XN-WH:Equipment:WH-E-0009") == Decimal(
+        "12000.50"
+    )
+    assert "第 6 行合计：与第 3–5 行中的 2 个数据行之和相符" in err

@@ -401,6 +401,32 @@ def test_upload_appends_an_xlsx_register_to_the_ledger(small):
     assert small.path.read_text(encoding="utf-8") == after
 
 
+def test_upload_takes_a_register_as_an_office_keeps_it(small):
+    """The upload runs the same import as the CLI: a title, a fill line in 万元 naming
+    the office, no office column, a 合计 row; the page gets the summary to show."""
+    rows = [
+        ["嘉鱼县人民政府驻武汉办事处资产清查登记表"],
+        ["填报单位：嘉鱼县驻汉办", None, None, "金额单位：万元"],
+        ["资产编号", "资产名称", "资产类别", "取得日期", "原值", "账面净值", "登记日期"],
+        ["JY-V-0002", "大众帕萨特 鄂L2T067", "交通运输设备", "2012-03-01", 21, 9.85, ""],
+        ["JY-E-0001", "复印机", "通用设备", "2013-02-01", 3, 1.2, ""],
+        ["合计", None, None, None, 24, 11.05, None],
+        ["单位负责人：张三", None, None, "填表人：王五"],
+    ]
+    response = small.upload("登记表.xlsx", xlsx_bytes(rows), date="2015-07-25")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    result = response.get_json()
+    assert (result["rows"], result["new"], result["skipped"]) == (2, 2, 0)
+    summary = "\n".join(result["summary"])
+    assert "金额单位：万元（已换算为元）" in summary
+    assert "机构由填报单位「嘉鱼县驻汉办」确定为 XN-JY-WH" in summary
+    assert "第 6 行合计：与第 4–5 行之和相符" in summary
+    added = small.path.read_text(encoding="utf-8")
+    assert re.search(r"  Assets:Office:XN-JY-WH:Vehicles:JY-V-0002 +98500\.00 CNY", added)
+    assert re.search(r"  Assets:Office:XN-JY-WH:Equipment:JY-E-0001 +12000\.00 CNY", added)
+    assert "original-cost: 210000.00 CNY" in added
+
+
 def test_upload_refuses_a_bad_register_and_writes_nothing(small):
     before = small.path.read_bytes()
     rows = [
