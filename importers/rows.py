@@ -54,6 +54,7 @@ from importers.problems import column_letter
 from importers.sheets import CellError
 
 CENT = Decimal("0.01")
+ZERO = Decimal(0)
 ONE = Decimal(1)
 
 # --- Cell values -----------------------------------------------------------------------
@@ -478,9 +479,8 @@ def typed_rows(
     fields = {_FIELD_KEYS.get(f, f): c.index for f, c in columns.items()}
     column_of = {_FIELD_KEYS.get(f, f): f for f in columns}
     width = max((c.index for c in columns.values()), default=0) + 1
-    money_fields = [f for f in columns if f in words.MONEY_FIELDS]
     place_office = "office" in schema.fields and "office" not in columns
-    amounts: dict[int, dict[str, Decimal]] = {}
+    amounts: dict[int, dict[str, Any]] = {}
     for data_row in layout.data:
         where = Where(file, sheet, data_row.number, layout)
         cells = data_row.cells
@@ -512,7 +512,7 @@ def typed_rows(
         if _repeated(row.__dict__["asset_id"], where, ids, problems) or reported:
             continue
         if layout.totals:
-            amounts[data_row.number] = _row_amounts(row, money_fields)
+            amounts[data_row.number] = row.__dict__  # its values, for the totals
         yield where, row
     _check_totals(layout, problems, file, sheet, amounts)
     if not layout.data:
@@ -545,23 +545,12 @@ def _id_key(value: Any) -> str | None:
         return None
 
 
-def _row_amounts(row: BaseModel, fields: list[str]) -> dict[str, Decimal]:
-    """A row's amounts in the sheet's amount columns, by field, for its totals."""
-    values = row.__dict__
-    found = {}
-    for field in fields:
-        value = values.get(_FIELD_KEYS.get(field, field))
-        if isinstance(value, Decimal):
-            found[field] = value
-    return found
-
-
 def _check_totals(
     layout: Layout,
     problems: list[Problem],
     file: str,
     sheet: str | None,
-    amounts: dict[int, dict[str, Decimal]],
+    amounts: dict[int, dict[str, Any]],
 ) -> None:
     """Each total must equal the sum of the rows it closes, in every amount column.
 
@@ -584,8 +573,9 @@ def _check_totals(
                     where.problem(f"{total.word}行的金额无法读取：{exc}", field, cell)
                 )
                 continue
+            name = _FIELD_KEYS.get(field, field)
             summed = sum(
-                (amounts[n].get(field, Decimal(0)) for n in total.closes), Decimal(0)
+                (amounts[n].get(name) or ZERO for n in total.closes), ZERO
             )
             if summed == stated:
                 continue

@@ -16,12 +16,14 @@ import sys
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 from typing import Any
 
-from plugins import policy
 from plugins.rules import RULES
 from plugins.rules import Rule
-from reports import ledger as ledger_lib
+
+if TYPE_CHECKING:
+    from reports import ledger as ledger_lib
 
 EXIT_OK = 0
 EXIT_VIOLATIONS = 1
@@ -104,6 +106,8 @@ def _date_of(entry: Any) -> str | None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from reports import ledger as ledger_lib  # deferred, as each command's own work is
+
     try:
         loaded = ledger_lib.load(args.ledger, args.as_of)
     except ledger_lib.LedgerUnreadable as exc:
@@ -261,6 +265,8 @@ def explanation_text(rule: Rule, width: int = WIDTH) -> str:
         lines += ["", heading]
         for paragraph in explanation.split("\n"):
             lines += wrap(paragraph, width, "  ", "    ")
+    from plugins import policy
+
     quotes, note = policy.quoted(rule.code, rule.clause)
     if quotes:
         lines += ["", "政策原文"]
