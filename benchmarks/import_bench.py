@@ -43,9 +43,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = 2.0
@@ -222,12 +224,62 @@ def profile(argv: list[str]) -> None:
     pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(25)
 
 
+def readers(path: Path, repeat: int) -> None:
+    """The choice of xlsx reader: openpyxl (read-only, values) against python-calamine.
+
+    Each reads every cell of the register, best of ``repeat`` in this process; calamine
+    also through ``sheets.read_sheets``, which adds what the form reader needs (merged
+    ranges, formulas without a stored value, error cells) and the cells as lists.
+    """
+    sys.path.insert(0, str(ROOT))
+    import openpyxl
+    import python_calamine
+
+    from importers import sheets
+
+    def with_openpyxl() -> None:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        for sheet in book.worksheets:
+            for _ in sheet.iter_rows(values_only=True):
+                pass
+        book.close()
+
+    def with_calamine() -> None:
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        for name in book.sheet_names:
+            book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+
+    def with_sheets() -> None:
+        sheets.read_sheets(path, [])
+
+    print(
+        f"xlsx readers on {path.name} ({path.stat().st_size / 2**10:.0f} KiB), best of "
+        f"{repeat}:"
+    )
+    for label, read in (
+        ("openpyxl read-only", with_openpyxl),
+        ("python-calamine", with_calamine),
+        ("sheets.read_sheets", with_sheets),
+    ):
+        best = min(_timed(read) for _ in range(repeat))
+        print(f"  {label:<20}{best * 1000:8.1f} ms")
+
+
+def _timed(read: Any) -> float:
+    start = time.perf_counter()
+    read()
+    return time.perf_counter() - start
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=5000, help="register rows (5000)")
     parser.add_argument("--repeat", type=int, default=5, help="alternated runs (5)")
     parser.add_argument("--tidy", action="store_true", help="header row only, SPEC words")
     parser.add_argument("--profile", nargs="?", const="xlsx", choices=("xlsx", "csv"))
+    parser.add_argument(
+        "--readers", action="store_true", help="openpyxl against python-calamine"
+    )
     args = parser.parse_args()
     n = args.rows
     with tempfile.TemporaryDirectory(prefix="import-bench-") as tmp:
@@ -248,6 +300,9 @@ def main() -> int:
         }
         if args.profile:
             profile(imports[args.profile][1:])
+            return 0
+        if args.readers:
+            readers(files["xlsx"], args.repeat)
             return 0
         check = tool("bean-check")
         commands = {"bean-check": [check, str(ledger)]}

@@ -305,21 +305,25 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     # deferred: check and explain need none of it. The file is read on a thread from
     # the start, while the importer's modules and the books load (``sheets.Reading``).
+    # An import makes objects and no cycles: the collector is paused throughout, as
+    # for reading a ledger (``model.no_gc``).
     from importers import sheets
+    from plugins import model
 
-    reading = sheets.Reading(args.file, str(args.file))
-    from importers import pipeline
+    with model.no_gc():
+        reading = sheets.Reading(args.file, str(args.file))
+        from importers import pipeline
 
-    return pipeline.run(
-        args.kind,
-        args.file,
-        ledger=args.ledger,
-        output=args.output,
-        sheet=args.sheet,
-        dry_run=args.dry_run,
-        default_date=args.date,
-        reading=reading,
-    )
+        return pipeline.run(
+            args.kind,
+            args.file,
+            ledger=args.ledger,
+            output=args.output,
+            sheet=args.sheet,
+            dry_run=args.dry_run,
+            default_date=args.date,
+            reading=reading,
+        )
 
 
 def _import_parser(sub: Any) -> None:
