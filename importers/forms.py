@@ -21,16 +21,15 @@ caller names it as skipped.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import re
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
 from importers import words
+from importers.grid import Sheet
 from importers.problems import Problem
 from importers.problems import column_letter
-from importers.sheets import Sheet
 
 HEADER_SEARCH = 40
 """Rows searched for the header: titles, fill lines and notes above it are never more."""
@@ -503,6 +502,8 @@ class _Reader:
     def _missing(
         self, row: int, missing: list[str], unknown: list[tuple[int, str]]
     ) -> None:
+        import difflib  # only a header that misses a column needs it
+
         known = [w for f in self.schema.fields for w in self.schema.fields[f][:2]]
         hinted = set()
         for index, written in unknown:

@@ -39,6 +39,7 @@ from importers import convert
 from importers import forms
 from importers import rows as rows_lib
 from importers import sheets as sheets_lib
+from importers.grid import Sheet
 from importers.problems import Problem
 from importers.problems import column_letter
 
@@ -259,7 +260,7 @@ def extract(
     keep_duplicates: bool = False,
     report: Report | None = None,
     progress: Callable[[float], None] | None = None,
-    found: list[sheets_lib.Sheet] | None = None,
+    found: list[Sheet] | None = None,
 ) -> Iterator[data.Directive]:
     """The entries an import file makes against ``index``; problems to ``problems``.
 
@@ -312,7 +313,7 @@ def read_rows(
     sheet: str | None = None,
     report: Report | None = None,
     progress: Callable[[float], None] | None = None,
-    found: list[sheets_lib.Sheet] | None = None,
+    found: list[Sheet] | None = None,
 ) -> Iterator[tuple[rows_lib.Where, Any]]:
     """The typed rows of every register in the file, before any ledger entry is made.
 

@@ -48,10 +48,10 @@ from importers.forms import REPORTED
 from importers.forms import DataRow
 from importers.forms import Layout
 from importers.forms import Schema
+from importers.grid import CellError
 from importers.problems import ImportProblems  # noqa: F401 - re-exported
 from importers.problems import Problem
 from importers.problems import column_letter
-from importers.sheets import CellError
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
