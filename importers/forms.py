@@ -580,6 +580,7 @@ class _Reader:
         closed_at: dict[int, int] = {}  # rank to the index in open_rows it closed up to
         leading: list[Total] = []  # totals above the rows they sum (合计 first)
         ignored = self.ignored
+        uncached = bool(sheet.uncached)
         for number in range(start, len(rows) + 1):
             cells = rows[number - 1]
             filled = _filled(cells)
@@ -616,10 +617,10 @@ class _Reader:
                     if r < rank:
                         closed_at[r] = len(open_rows)
                 continue
-            if _BREAKDOWN.match(first) and not has_id:
+            if "其中" in first and _BREAKDOWN.match(first) and not has_id:
                 continue
             # a label and its colon (单位负责人：) is no asset id, whatever column it is in
-            if _FOOTER.match(first.replace(" ", "")):
+            if ("：" in first or ":" in first) and _FOOTER.match(first.replace(" ", "")):
                 layout.footer = number
                 continue
             if not self._has_amount(cells, filled, money_cols) and self._group_title(
@@ -653,7 +654,8 @@ class _Reader:
                     )
                 self.problem(why, number, at, None, cells[at])
                 continue
-            self._formulas(number, cells)
+            if uncached:
+                self._formulas(number, cells)
             layout.data.append(DataRow(number, cells, group))
             open_rows.append(number)
         for held in leading:  # a 合计 above every row sums them all
