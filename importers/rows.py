@@ -478,6 +478,9 @@ def typed_rows(
     # metadata, accumulated_depreciation on the model), and back
     fields = {_FIELD_KEYS.get(f, f): c.index for f, c in columns.items()}
     column_of = {_FIELD_KEYS.get(f, f): f for f in columns}
+    required = {
+        name for name, info in model.model_fields.items() if info.is_required()
+    }
     width = max((c.index for c in columns.values()), default=0) + 1
     place_office = "office" in schema.fields and "office" not in columns
     amounts: dict[int, dict[str, Any]] = {}
@@ -486,7 +489,13 @@ def typed_rows(
         cells = data_row.cells
         if len(cells) < width:
             cells = cells + [None] * (width - len(cells))
-        raw: dict[str, Any] = {field: cells[index] for field, index in fields.items()}
+        # an empty optional cell is left to the model's default (None): only the
+        # required fields are validated empty, to say that they are
+        raw: dict[str, Any] = {
+            field: value
+            for field, index in fields.items()
+            if (value := cells[index]) is not None or field in required
+        }
         reported: set[str] = set()
         if layout.reported:  # cells whose problem forms has told: not told again
             reported = {field for field, value in raw.items() if value is REPORTED}

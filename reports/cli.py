@@ -308,10 +308,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     # An import makes objects and no cycles: the collector is paused throughout, as
     # for reading a ledger (``model.no_gc``).
     from importers import sheets
+
+    reading = sheets.Reading(args.file, str(args.file))  # first: it reads meanwhile
     from plugins import model
 
     with model.no_gc():
-        reading = sheets.Reading(args.file, str(args.file))
         from importers import pipeline
 
         return pipeline.run(

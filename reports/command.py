@@ -17,9 +17,11 @@ import argparse
 import datetime
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 from typing import Any
 
-from reports import ledger as ledger_lib
+if TYPE_CHECKING:
+    from reports import ledger as ledger_lib
 
 # builders, writers and export (pandas, openpyxl, pyarrow, duckdb) are imported by the
 # commands that use them: `liaison check` must not wait a second and a half for them.
@@ -95,6 +97,8 @@ def _fail(command: str, message: str) -> int:
 
 
 def _load(command: str, args: argparse.Namespace) -> ledger_lib.Loaded | None:
+    from reports import ledger as ledger_lib  # deferred: building the parser loads nothing
+
     try:
         loaded = ledger_lib.load(args.ledger, args.as_of)
     except ledger_lib.LedgerUnreadable as exc:
