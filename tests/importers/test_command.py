@@ -486,3 +486,39 @@ def test_titles_and_footer_in_the_asset_id_column(tmp_path, capsys, ledger):
         "12000.50"
     )
     assert "第 6 行合计：与第 3–5 行中的 2 个数据行之和相符" in err
+
+
+def test_two_units_above_the_header_are_refused(tmp_path, capsys, ledger):
+    """A title that says 万元 over a fill line that says 元: which is it? Refused."""
+    rows = [
+        ["嘉鱼县驻汉办资产清查登记表（金额单位：万元）"],
+        ["填报单位：嘉鱼县人民政府驻武汉办事处", None, "金额单位：元"],
+        ["资产编号", "资产名称", "资产类别", "账面净值", "登记日期"],
+        ["JY-V-0009", "别克GL8 鄂L12399", "车辆", 15, "2015-07-25"],
+    ]
+    register = write_xlsx(tmp_path / "两种单位.xlsx", rows)
+    out = tmp_path / "imported.beancount"
+    code, _, err = run_cli(
+        capsys, "import", "inventory", register, "--ledger", ledger, "--output", out
+    )
+    assert code == 2, err
+    assert f"{register}:2: 金额单位矛盾：上方已写明金额单位为万元，本行又写明为元" in err
+    assert not out.exists()
+
+
+def test_one_unit_stated_twice_is_no_conflict(tmp_path, capsys, ledger):
+    rows = [
+        ["嘉鱼县驻汉办资产清查登记表（单位：万元）"],
+        ["填报单位：嘉鱼县人民政府驻武汉办事处", None, "金额单位：万元"],
+        ["资产编号", "资产名称", "资产类别", "账面净值（万元）", "登记日期"],
+        ["JY-V-0009", "别克GL8 鄂L12399", "车辆", 15, "2015-07-25"],
+    ]
+    register = write_xlsx(tmp_path / "一种单位.xlsx", rows)
+    out = tmp_path / "imported.beancount"
+    code, _, err = run_cli(
+        capsys, "import", "inventory", register, "--ledger", ledger, "--output", out
+    )
+    assert code == 0, err
+    entries, errors = load_together(ledger, out)
+    assert errors == []
+    assert _balance(entries, "Assets:Office:XN-JY-WH:Vehicles:JY-V-0009") == 150000
