@@ -332,56 +332,56 @@ def _import_parser(sub: Any) -> None:
     ``importers.pipeline.run``; only the arguments are read here."""
     parser = sub.add_parser(
         "import",
-        help="import inventory registers or disposal results (xlsx, xls, ods, CSV)",
-        description="Turn an inventory register (资产清查登记表) or a disposal result "
-        "file into ledger entries, as offices keep them: title rows, a fill line, "
-        "one or two header rows, 合计 rows (checked), amounts in 元, 千元 or 万元, "
-        "one sheet per office.",
+        help="导入资产清查登记表或处置结果（xlsx、xls、ods、CSV）",
+        description="把资产清查登记表或处置结果变成账本分录。单位保存的原表即可："
+        "标题行、填报单位行、一行或两行表头、合计行（逐一核对）、以元、千元或万元为单位、"
+        "每个机构一个工作表。任何一处有问题则列出全部问题，不写入任何文件。",
     )
     kinds = parser.add_subparsers(dest="kind", metavar="KIND", required=True)
     inventory = kinds.add_parser(
         "inventory",
-        help="asset registers: one asset, claim or debt a row",
-        description="Each row becomes an `open` with the asset's metadata and an opening "
-        "transaction against Equity:Office:<OFFICE>:NetAssets.",
+        help="资产清查登记表：每行一项资产、债权或债务",
+        description="每一行生成一个带资产元数据的 open 和一笔记入 "
+        "Equity:Office:<机构>:NetAssets 的期初分录。",
     )
     disposals = kinds.add_parser(
         "disposals",
-        help="auction, sale and transfer results",
-        description="Each row becomes a disposal transaction in the 政府会计制度 form.",
+        help="处置结果：拍卖、有偿转让、无偿划转",
+        description="每一行生成一笔《政府会计制度》记法的处置分录。",
     )
     for kind, command in (("inventory", inventory), ("disposals", disposals)):
         command.add_argument(
-            "file", type=Path, metavar="FILE", help="xlsx, xls, ods, CSV/TSV (UTF-8/GBK)"
+            "file",
+            type=Path,
+            metavar="FILE",
+            help="xlsx、xls、ods、CSV/TSV（UTF-8 或 GBK），或网上系统导出的 .xls",
         )
         command.add_argument(
             "--ledger",
             type=Path,
             metavar="LEDGER",
             required=kind == "disposals",
-            help="the ledger the entries are added to: offices, asset ids and carrying "
-            "amounts are checked against it",
+            help="分录所记入的账本：机构、资产编号和账面价值都与它核对",
         )
         command.add_argument(
-            "--output", type=Path, metavar="FILE", help="append to this file (else stdout)"
+            "--output", type=Path, metavar="FILE", help="追加到这个文件（不指定则打印）"
         )
         command.add_argument(
             "--sheet",
             metavar="NAME",
-            help="import this worksheet only (default: every sheet that holds a register)",
+            help="只导入这个工作表（默认：每个含登记表的工作表）",
         )
         command.add_argument(
             "--dry-run",
             action="store_true",
-            help="print what would be booked, per office and category; write nothing",
+            help="只打印将记入什么（按机构和类别），不写入任何文件",
         )
         command.set_defaults(func=cmd_import, date=None)
     inventory.add_argument(
         "--date",
         type=import_date,
         metavar="DATE",
-        help="booking date of rows without 登记日期 (default: the office's registration "
-        "date in the ledger)",
+        help="没有登记日期的行的记账日期（默认：该机构在账本中的核实登记日期）",
     )
 
 
