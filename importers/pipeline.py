@@ -420,7 +420,7 @@ def _typed(
             yield item
         judged = len(problems) == before
         for t in layout.totals:
-            rows = rows_lib._span(t.closes)
+            rows = rows_lib.rows_closed(t.closes)
             verdict = "与" + rows + "之和相符" if judged else "未核对（表中有问题）"
             sheet_report.totals.append(f"第 {t.row} 行{t.word}：{verdict}")
 

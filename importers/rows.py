@@ -29,7 +29,6 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable
-from collections.abc import Iterable
 from collections.abc import Iterator
 from decimal import Decimal
 from decimal import InvalidOperation
@@ -49,7 +48,6 @@ from importers.forms import DataRow
 from importers.forms import Layout
 from importers.forms import Schema
 from importers.grid import CellError
-from importers.problems import ImportProblems  # noqa: F401 - re-exported
 from importers.problems import Problem
 from importers.problems import column_letter
 
@@ -588,7 +586,7 @@ def _check_totals(
             )
             if summed == stated:
                 continue
-            rows = _span(total.closes)
+            rows = rows_closed(total.closes)
             unit = (
                 ""
                 if column.unit in (None, "元")
@@ -611,7 +609,8 @@ def _in_unit(amount: Decimal, unit: str) -> str:
     return f"{(amount / words.UNITS[unit]).normalize():f}"
 
 
-def _span(numbers: list[int]) -> str:
+def rows_closed(numbers: list[int]) -> str:
+    """The rows a total closes, as its messages name them: ``第 6–10 行``."""
     if not numbers:
         return "行（没有数据行）"
     if numbers == list(range(numbers[0], numbers[-1] + 1)):
@@ -621,8 +620,3 @@ def _span(numbers: list[int]) -> str:
             else f"第 {numbers[0]} 行"
         )
     return f"第 {numbers[0]}–{numbers[-1]} 行中的 {len(numbers)} 个数据行"
-
-
-def totals_checked(layouts: Iterable[Layout]) -> int:
-    """How many total rows the layouts hold (each is checked)."""
-    return sum(len(layout.totals) for layout in layouts)
