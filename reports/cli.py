@@ -12,12 +12,14 @@ import csv
 import datetime
 import json
 import os
+import re
 import sys
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 from typing import Any
+from typing import NoReturn
 
 from plugins.rules import RULES
 from plugins.rules import Rule
@@ -48,14 +50,16 @@ def iso_date(text: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(text)
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a date like 2016-12-31: {text!r}") from exc
+        raise argparse.ArgumentTypeError(
+            f"{text!r} 不是日期，应写作 2016-12-31 这样的格式"
+        ) from exc
 
 
 def rule_code(text: str) -> str:
     code = text.strip().upper()
     if code not in RULES and code != "BEANCOUNT":
         raise argparse.ArgumentTypeError(
-            f"unknown rule {text!r}; `liaison explain` lists the codes"
+            f"没有规则 {text!r}；`liaison explain` 列出全部规则代码"
         )
     return code
 
@@ -245,7 +249,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
     rule = RULES.get(args.code.strip().upper())
     if rule is None:
         print(
-            f"liaison explain: unknown rule {args.code!r}; `liaison explain` lists them",
+            f"liaison explain: 没有规则 {args.code!r}；不带参数运行 `liaison explain` "
+            "可列出全部规则",
             file=sys.stderr,
         )
         return EXIT_UNUSABLE
@@ -285,10 +290,10 @@ def explanation_text(rule: Rule, width: int = WIDTH) -> str:
 def cmd_demo(args: argparse.Namespace) -> int:
     ledger = Path(args.ledger) if args.ledger else EXAMPLE
     if not ledger.is_file():
-        print(f"liaison demo: {ledger}: no such ledger file", file=sys.stderr)
+        print(f"liaison demo: {ledger}：账本文件不存在", file=sys.stderr)
         return EXIT_UNUSABLE
     argv = ["fava", "--host", args.host, "--port", str(args.port), str(ledger)]
-    print(f"Fava on {ledger}: http://{args.host}:{args.port}/", file=sys.stderr)
+    print(f"Fava 已打开 {ledger}：http://{args.host}:{args.port}/", file=sys.stderr)
     os.environ.setdefault("BEANCOUNT_DISABLE_LOAD_CACHE", "1")
     from fava.cli import main as fava_main
 
@@ -396,42 +401,113 @@ def import_date(text: str) -> datetime.date:
 
 # --- the parser ----------------------------------------------------------------------
 
+_ARGPARSE = (
+    (re.compile(r"the following arguments are required: (.*)"), "缺少必需的参数：{0}"),
+    (
+        re.compile(r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)"),
+        "参数 {0} 的值 {1} 不可用；可选：{2}",
+    ),
+    (re.compile(r"argument (\S+): invalid \S+ value: (.*)"), "参数 {0} 的值 {1} 无效"),
+    (re.compile(r"argument (\S+): expected one argument"), "参数 {0} 后面需要一个值"),
+    (re.compile(r"argument (\S+): (.*)"), "参数 {0}：{1}"),
+    (re.compile(r"unrecognized arguments: (.*)"), "无法识别的参数：{0}"),
+)
+"""argparse's own messages (English) and how the command line says them."""
+
+
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(
+        self, usage: Any, actions: Any, groups: Any, prefix: str | None = None
+    ) -> None:
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    """argparse, speaking Chinese: its headings, its help line and its usage errors.
+
+    A usage error names what is wrong in Chinese and says how to see the usage, exit 2.
+    Subcommands' parsers are of this class too (argparse makes them of the parent's).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "参数"
+        self._optionals.title = "选项"
+        self.add_argument(
+            "-h",
+            "--help",
+            action="help",
+            default=argparse.SUPPRESS,
+            help="显示本帮助并退出",
+        )
+
+    def error(self, message: str) -> NoReturn:
+        for pattern, said in _ARGPARSE:
+            match = pattern.fullmatch(message)
+            if match:
+                message = said.format(*match.groups())
+                break
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}：{message}\n运行 `{self.prog} --help` 查看用法\n")
+
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = ChineseArgumentParser(
         prog="liaison",
-        description="Ledger, rules and reports for abolishing and regulating liaison "
-        "offices (驻京办, 驻省会城市办事机构).",
+        description="清理规范驻京、驻省会城市办事机构的账本、规则与报表"
+        "（Ledger, rules and reports for abolishing and regulating liaison offices）。",
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    sub = parser.add_subparsers(
+        dest="command", metavar="COMMAND", required=True, title="命令"
+    )
 
-    check = sub.add_parser("check", help="run every rule on a ledger")
-    check.add_argument("ledger", type=Path, metavar="LEDGER")
+    check = sub.add_parser(
+        "check",
+        help="对账本运行全部规则（审计用）",
+        description="对账本运行全部规则，不论账本是否声明了插件；同时列出 Beancount 自身的"
+        "错误（代码 BEANCOUNT）。退出码：0 无违规，1 有违规，2 账本无法读取或用法有误。",
+    )
+    check.add_argument("ledger", type=Path, metavar="LEDGER", help="账本主文件")
     check.add_argument(
         "--as-of",
         type=iso_date,
         metavar="DATE",
-        help="judge deadlines at this date (default: the ledger's plugin "
-        "config, else today)",
+        help="按这一天判定各项期限（默认：账本 plugin 设置的 as-of，否则今天）",
     )
-    check.add_argument("--format", choices=("text", "json", "csv"), default="text")
+    check.add_argument(
+        "--format",
+        choices=("text", "json", "csv"),
+        default="text",
+        help="输出格式（默认 text）",
+    )
     check.add_argument(
         "--rule",
         type=rule_code,
         action="append",
         metavar="CODE",
-        help="report only this rule (repeatable; BEANCOUNT for Beancount's own errors)",
+        help="只报告这条规则（可重复；BEANCOUNT 表示 Beancount 自身的错误）",
     )
     check.set_defaults(func=cmd_check)
 
-    explain = sub.add_parser("explain", help="what a rule means, why, and how to fix it")
-    explain.add_argument("code", nargs="?", metavar="CODE")
+    explain = sub.add_parser(
+        "explain",
+        help="规则的含义、依据和改正方法",
+        description="不带 CODE 时列出全部规则；带 CODE 时说明该规则的含义、依据和改正方法，"
+        "并引用所依据的政策原文。",
+    )
+    explain.add_argument("code", nargs="?", metavar="CODE", help="规则代码，如 LD-202")
     explain.set_defaults(func=cmd_explain)
 
-    demo = sub.add_parser("demo", help="Fava on the bundled example ledger")
+    demo = sub.add_parser(
+        "demo",
+        help="用 Fava 打开随附的示例账本",
+        description="用 Fava 打开随附的示例账本（咸宁市示例方案）。",
+    )
     demo.add_argument("ledger", nargs="?", help=argparse.SUPPRESS)
-    demo.add_argument("--host", default="127.0.0.1")
-    demo.add_argument("--port", type=int, default=5000)
+    demo.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1）")
+    demo.add_argument("--port", type=int, default=5000, help="端口（默认 5000）")
     demo.set_defaults(func=cmd_demo)
 
     from reports import command as report_command

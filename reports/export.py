@@ -400,12 +400,13 @@ SOURCE_COLUMNS = [
 
 def _check_folder(directory: Path) -> None:
     if not directory.is_dir():
-        raise ExportError(f"{directory}: no such folder")
+        raise ExportError(f"{directory}：文件夹不存在（no such folder）")
     missing = [n for n in NAMES if not (directory / f"{n}.parquet").is_file()]
     if missing:
         raise ExportError(
-            f"{directory}: not a `liaison export` folder "
-            f"(missing {', '.join(m + '.parquet' for m in missing)})"
+            f"{directory}：不是 `liaison export` 导出的文件夹"
+            f"（缺少 {'、'.join(m + '.parquet' for m in missing)}）；"
+            "请指定 liaison export 写出的文件夹"
         )
 
 
@@ -489,7 +490,7 @@ def query(directories: Sequence[str | os.PathLike[str]]) -> dict[str, list[dict]
                 }
             )
     except duckdb.Error as exc:
-        raise ExportError(f"cannot read the exports together: {exc}") from exc
+        raise ExportError(f"无法一起读取这些导出文件：{exc}") from exc
     finally:
         con.close()
     return {"localities": localities, "rules": rules, "sources": sources}

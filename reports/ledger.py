@@ -82,11 +82,11 @@ def load(path: str | os.PathLike[str], as_of: datetime.date | None = None) -> Lo
     """
     path = Path(path)
     if not path.is_file():
-        raise LedgerUnreadable(f"{path}: no such ledger file")
+        raise LedgerUnreadable(f"{path}：账本文件不存在（no such ledger file）；请检查路径")
     try:
         sha = sha256_of(path)
     except OSError as exc:
-        raise LedgerUnreadable(f"{path}: {exc.strerror or exc}") from exc
+        raise LedgerUnreadable(f"{path}：无法读取账本：{exc.strerror or exc}") from exc
     entries, errors, options = loader.load_file(str(path))
     kept = [e for e in errors if not isinstance(e, PolicyViolation)]
     config = ledger_config(options)

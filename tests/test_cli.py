@@ -314,3 +314,23 @@ def test_explain_quotes_the_policy_clauses_a_rule_cites(capsys):
     assert "注：SPEC引咸政办函〔2015〕58号二(二)2" in quoted
     _, out, _ = run(capsys, "explain", "LI-301")  # cites no clause
     assert "政策原文" not in out
+
+
+def test_usage_errors_and_help_speak_chinese(capsys):
+    """argparse's own English (usage:, required, invalid choice) reads in Chinese, says
+    how to see the usage, and exits 2."""
+    code, _, err = run(capsys, "report", "disposal", "x.beancount")
+    assert code == 2
+    assert err.startswith("用法：liaison report")
+    assert "liaison report：缺少必需的参数：--output/-o" in err
+    assert "运行 `liaison report --help` 查看用法" in err
+    code, _, err = run(capsys, "frob")
+    assert code == 2
+    assert "liaison：参数 COMMAND 的值 'frob' 不可用；可选：'check'" in err
+    code, _, err = run(capsys, "check", "x", "--as-of", "2016-13-01")
+    assert "参数 --as-of：'2016-13-01' 不是日期，应写作 2016-12-31 这样的格式" in err
+    code, out, _ = run(capsys, "--help")
+    assert code == 0
+    assert out.startswith("用法：liaison")
+    assert "显示本帮助并退出" in out and "对账本运行全部规则" in out
+    assert "导入资产清查登记表或处置结果" in out

@@ -60,28 +60,31 @@ def test_report_title_block_names_the_ledger_and_its_hash(sample_ledger, tmp_pat
     [
         (
             ["report", "disposal", "{ledger}", "--output", "{tmp}/r.pdf"],
-            "must end in .xlsx",
+            "扩展名应为 .xlsx、.csv 或 .html",
         ),
         (
             ["report", "disposal", "{tmp}/missing.beancount", "--output", "{tmp}/r.xlsx"],
-            "no such ledger",
+            "账本文件不存在",
         ),
         (
             ["report", "disposal", "{ledger}", "--output", "{tmp}/nofolder/r.xlsx"],
-            "does not exist",
+            "/nofolder 不存在",
         ),
-        (["report", "balance", "{ledger}", "--output", "{tmp}/r.xlsx"], "invalid choice"),
-        (["report", "disposal", "{ledger}"], "--output"),
+        (
+            ["report", "balance", "{ledger}", "--output", "{tmp}/r.xlsx"],
+            "参数 KIND 的值 'balance' 不可用",
+        ),
+        (["report", "disposal", "{ledger}"], "缺少必需的参数：--output/-o"),
         (
             ["report", "disposal", "{ledger}", "-o", "{tmp}/r.csv", "--as-of", "soon"],
-            "not a date",
+            "不是日期",
         ),
-        (["export", "{tmp}/missing.beancount", "--output", "{tmp}/x"], "no such ledger"),
+        (["export", "{tmp}/missing.beancount", "--output", "{tmp}/x"], "账本文件不存在"),
         (
             ["consolidate", "{tmp}", "--output", "{tmp}/c.xlsx"],
-            "not a `liaison export` folder",
+            "不是 `liaison export` 导出的文件夹",
         ),
-        (["consolidate", "{tmp}/none", "--output", "{tmp}/c.xlsx"], "no such folder"),
+        (["consolidate", "{tmp}/none", "--output", "{tmp}/c.xlsx"], "文件夹不存在"),
     ],
 )
 def test_bad_usage_exits_2_with_a_message(sample_ledger, tmp_path, capsys, argv, message):
