@@ -1,8 +1,8 @@
 """The ``liaison`` command line (SPEC section 6).
 
 ``check``, ``explain`` and ``import`` (whose work is ``importers.pipeline``) live here;
-``report``, ``export`` and ``consolidate`` by ``reports.command``; ``demo`` starts Fava
-on the bundled example.
+``report``, ``export`` and ``consolidate`` by ``reports.command``; ``new`` writes a ledger
+skeleton (``reports.skeleton``); ``demo`` starts Fava on the bundled example.
 """
 
 from __future__ import annotations
@@ -304,6 +304,67 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- new -----------------------------------------------------------------------------
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from reports import skeleton
+
+    code, name = args.government
+    government = skeleton.Government(code, name.strip(), args.level, args.province)
+    try:
+        skeleton.create(args.dir, args.program, government)
+    except skeleton.Refused as exc:
+        print(f"liaison new: {exc}；没有写入任何文件", file=sys.stderr)
+        return EXIT_UNUSABLE
+    print(skeleton.report(str(args.dir), args.program, government))
+    return EXIT_OK
+
+
+def _new_parser(sub: Any) -> None:
+    """``liaison new DIR --program PRESET --government CODE NAME`` (SPEC section 6): the
+    work is ``reports.skeleton``; only the arguments are read here."""
+    from reports import skeleton  # the standard library only: cheap for every command
+
+    new = sub.add_parser(
+        "new",
+        help="为新方案生成一个能无错载入的账本框架",
+        description="在一个新的（或空的）文件夹中生成账本框架：main.beancount（中文标题、"
+        "插件、Fava 中文界面和“清理规范”页面、方案和派出地政府的声明、国库账户）、"
+        "offices.beancount（已注释的办事机构声明样板）、"
+        "registers.beancount（登记表的导入目标）和 imports/ 文件夹。框架没有任何机构，"
+        "载入时没有任何错误或违规。文件夹已存在且不为空、政府代码不合规或方案未知时拒绝，"
+        "退出码 2，不写入任何文件。",
+    )
+    new.add_argument(
+        "dir", type=Path, metavar="DIR", help="要生成的账本文件夹（须不存在或为空）"
+    )
+    new.add_argument(
+        "--program",
+        required=True,
+        choices=tuple(skeleton.PROGRAMS),
+        metavar="PRESET",
+        help="方案预设：capital-2015（驻省会城市办事机构，咸政办函〔2015〕58号）或 "
+        "beijing-2010（驻京办，国办发〔2010〕8号）",
+    )
+    new.add_argument(
+        "--government",
+        required=True,
+        nargs=2,
+        metavar=("CODE", "NAME"),
+        help="派出地政府的代码（ASCII，如 XN）和名称（如 咸宁市人民政府）",
+    )
+    new.add_argument(
+        "--level",
+        choices=skeleton.LEVELS,
+        default="prefecture",
+        metavar="LEVEL",
+        help="派出地政府的级别：" + " | ".join(skeleton.LEVELS) + "（默认 prefecture）",
+    )
+    new.add_argument("--province", metavar="PROVINCE", help="派出地政府所在的省份，如 湖北")
+    new.set_defaults(func=cmd_new)
+
+
 # --- import ---------------------------------------------------------------------------
 
 
@@ -409,6 +470,7 @@ _ARGPARSE = (
     ),
     (re.compile(r"argument (\S+): invalid \S+ value: (.*)"), "参数 {0} 的值 {1} 无效"),
     (re.compile(r"argument (\S+): expected one argument"), "参数 {0} 后面需要一个值"),
+    (re.compile(r"argument (\S+): expected (\d+) arguments"), "参数 {0} 后面需要 {1} 个值"),
     (re.compile(r"argument (\S+): (.*)"), "参数 {0}：{1}"),
     (re.compile(r"unrecognized arguments: (.*)"), "无法识别的参数：{0}"),
 )
@@ -514,6 +576,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _import_parser(sub)
     report_command.register(sub)
+    _new_parser(sub)
     return parser
 
 
