@@ -21,6 +21,7 @@ caller names it as skipped.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Mapping
 from decimal import Decimal
@@ -287,12 +288,16 @@ def _names(cells: list[Any], lookup: _Lookup) -> int:
     return count
 
 
-def _merged_value(sheet: Sheet, row: int, col: int) -> Any:
-    """The value Excel shows at a cell: a merged range's top-left value over all of it."""
+def _merged_row(sheet: Sheet, row: int) -> dict[int, tuple[int, int]]:
+    """By column, the top-left cell of the merged range over each cell of ``row``: the
+    value Excel shows there. One pass over the ranges (a lookup per cell made the
+    header's width times the ranges, as many as the rows)."""
+    cover: dict[int, tuple[int, int]] = {}
     for r1, c1, r2, c2 in sheet.merged:
-        if r1 <= row <= r2 and c1 <= col <= c2:
-            return _cell(sheet, r1, c1)
-    return _cell(sheet, row, col)
+        if r1 <= row <= r2:
+            for col in range(c1, c2 + 1):
+                cover.setdefault(col, (r1, c1))
+    return cover
 
 
 def _cell(sheet: Sheet, row: int, col: int) -> Any:
@@ -428,8 +433,9 @@ class _Reader:
         columns: dict[str, Column] = {}
         unknown: list[tuple[int, str]] = []
         ok = True
+        merged = _merged_row(sheet, top)
         for index in range(width):
-            upper = _merged_value(sheet, top, index)
+            upper = _cell(sheet, *merged.get(index, (top, index)))
             lower = below[index] if two and index < len(below) else None
             if _blank(upper) and _blank(lower):
                 continue
@@ -682,10 +688,19 @@ class _Reader:
         if _GROUP.match(first):
             return True
         if len(filled) == 1:
-            for r1, c1, r2, c2 in self.sheet.merged:
-                if r1 == number == r2 and c1 == filled[0] and c2 - c1 >= 2:
-                    return True
+            return self._wide.get((number, filled[0]), 0) >= 2
         return False
+
+    @functools.cached_property
+    def _wide(self) -> dict[tuple[int, int], int]:
+        """By its first cell, how many columns past it a range merged along one row
+        reaches: looked up for each row of one cell (a scan of every range was the
+        rows times the ranges)."""
+        wide: dict[tuple[int, int], int] = {}
+        for r1, c1, r2, c2 in self.sheet.merged:
+            if r1 == r2:
+                wide[(r1, c1)] = max(wide.get((r1, c1), 0), c2 - c1)
+        return wide
 
     def _spread_merges(self, start: int) -> None:
         """A range merged down the data shows its value on every row it covers.

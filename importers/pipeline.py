@@ -13,10 +13,34 @@ Sheets that hold no register (a cover, the notes) are named as skipped; ``sheet`
 one. A register without an office column takes its office from its fill line
 (``填报单位``) or its group titles (``一、通城县人民政府驻武汉办事处``), matched against the
 offices' names in the ledger, and is refused where that names none or several.
+
+Writing the output is safe against a second import and against a kill:
+
+* An import that writes holds an exclusive lock (``fcntl.flock``) on the output's folder
+  from before the ledger index reads the output until the new file is in place, so two
+  imports into one output (two terminals, the 清理规范 page and the command line) run one
+  after the other, the second deduplicating against what the first wrote. The folder
+  itself is locked, not a file in it: nothing is left beside the books, and the lock
+  goes with the process however it ends; imports into other files of the same folder
+  wait their turn too (an import holds it for seconds). The second import waits
+  ``LOCK_TIMEOUT`` (60 s), then gives up (exit 2) with 另一个导入正在写入 <output>. (On
+  Windows, where a folder cannot be locked, the lock is a file in the system's temporary
+  folder named after the output's path.)
+* The new text is written to ``.<output>.<pid>.tmp`` beside the output, flushed to disk
+  (``fsync``), and moved over the output by ``os.replace``, an atomic rename: a killed
+  import leaves the output exactly as it was or exactly as after, never cut short (the
+  folder is synced too, on POSIX). Under the lock no other import writes that output, so
+  every ``.<output>.*.tmp`` found then is a killed one's leftover, and is deleted. An
+  import to stdout or a ``--dry-run`` keeps its text in an unnamed temporary file, which
+  the system removes however the process ends.
+
+What a file may hold is bounded by ``importers.sheets`` (its size, rows, columns, cells,
+text); at most ``MAX_LISTED`` (200) problems are printed, then how many more there are.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import os
@@ -24,6 +48,7 @@ import re
 import shutil
 import sys
 import tempfile
+import time
 import unicodedata
 from collections.abc import Callable
 from collections.abc import Iterable
@@ -45,6 +70,11 @@ from importers.problems import column_letter
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
+
+LOCK_TIMEOUT = 60.0
+"""Seconds an import waits while another writes the same output, before giving up."""
+MAX_LISTED = 200
+"""Problems printed at most; the rest are counted (``listed``)."""
 
 CATEGORY_WORDS = {
     "Land": "土地",
@@ -566,28 +596,80 @@ def run(
     # the file is read while the books load: python-calamine reads outside the GIL, so
     # on two cores a workbook costs little more than the books' own load
     reading = reading or sheets_lib.Reading(path, label)
-    try:
-        index = build_index(ledger, output, stderr)
-    except Unusable as exc:
-        print(f"{name}: {exc}", file=stderr)
-        return EXIT_BAD_INPUT
-    finally:
-        found = reading.result(problems)
-    if output is not None and output.exists() and not output.is_file():
-        print(f"{name}: {output} 不是文件，无法写入", file=stderr)
-        return EXIT_BAD_INPUT
+    target = Path(os.path.realpath(output)) if output is not None else None
+    writing = target is not None and not dry_run
+    with contextlib.ExitStack() as held:
+        try:
+            if output is not None and output.exists() and not output.is_file():
+                raise Unusable(f"{output} 不是文件，无法写入")
+            if writing:
+                assert target is not None
+                # before the index reads the output: what it holds then is what the
+                # new entries are appended to, and deduplicated against
+                try:
+                    held.enter_context(_locked(target))
+                except OSError as exc:
+                    raise Unusable(f"无法在 {output} 所在的文件夹中写入：{exc}") from exc
+            index = build_index(ledger, output, stderr)
+        except Unusable as exc:
+            print(f"{name}: {exc}", file=stderr)
+            return EXIT_BAD_INPUT
+        except Busy:
+            print(f"{name}: 另一个导入正在写入 {output}；请稍后再试", file=stderr)
+            return EXIT_BAD_INPUT
+        finally:
+            found = reading.result(problems)
+        return _write(
+            name,
+            kind,
+            path,
+            index,
+            problems,
+            target if writing else None,
+            output,
+            stdout=stdout,
+            stderr=stderr,
+            label=label,
+            sheet=sheet,
+            dry_run=dry_run,
+            default_date=default_date,
+            report=report,
+            found=found,
+        )
+
+
+def _write(
+    name: str,
+    kind: str,
+    path: Path,
+    index: convert.LedgerIndex,
+    problems: list[Problem],
+    target: Path | None,
+    output: Path | None,
+    *,
+    stdout: IO[str],
+    stderr: IO[str],
+    label: str,
+    sheet: str | None,
+    dry_run: bool,
+    default_date: datetime.date | None,
+    report: Report,
+    found: list[Sheet],
+) -> int:
+    """The import's entries after the output's text (``target``, the output's real path,
+    under the lock), or to ``stdout``; the report; the exit status."""
     progress = progress_for(path, stderr)
     try:
-        tmp = _temporary(None if dry_run else output)
+        tmp = _temporary(target)
     except OSError as exc:
         print(f"{name}: 无法在 {output} 所在的文件夹中写入：{exc}", file=stderr)
         return EXIT_BAD_INPUT
     from plugins import model
 
     try:
-        with tmp, model.no_gc():  # rows and entries make no cycles: see no_gc
-            if output is not None and output.is_file() and not dry_run:
-                _copy_existing(output, tmp)
+        with model.no_gc():  # rows and entries make no cycles: see no_gc
+            if target is not None and target.is_file():
+                _copy_existing(target, tmp)
             tmp.write(f"\n; {name} {path.name}\n")
             entries = extract(
                 kind,
@@ -621,13 +703,13 @@ def run(
         if counted.new == 0:
             print(f"{name}: {summary}；没有需要追加的内容", file=stderr)
             return EXIT_OK
-        if output is None:
-            with open(tmp.name, encoding="utf-8") as handle:
-                handle.readline()  # the blank line before the comment
-                shutil.copyfileobj(handle, stdout)
+        if target is None:
+            tmp.seek(0)
+            tmp.readline()  # the blank line before the comment
+            shutil.copyfileobj(tmp, stdout)
             print(f"{name}: {summary}", file=stderr)
         else:
-            _install(tmp.name, output)
+            _install(tmp, target)
             print(
                 f"{name}: {summary}；已向 {output} 追加 {counted.entries} 条记录",
                 file=stderr,
@@ -637,8 +719,79 @@ def run(
         print(f"{name}: {exc}", file=stderr)
         return EXIT_BAD_INPUT
     finally:
-        if os.path.exists(tmp.name):
+        tmp.close()
+        if target is not None and os.path.exists(tmp.name):
             os.unlink(tmp.name)
+
+
+class Busy(Exception):
+    """Another import holds the output's lock, past ``LOCK_TIMEOUT``."""
+
+
+def _leftover(target: Path) -> re.Pattern[str]:
+    """The temporary files of imports into ``target``: ``.<name>.<pid>.tmp``, and
+    ``.<name>.<8 characters>.tmp`` as earlier versions named them."""
+    return re.compile(rf"\.{re.escape(target.name)}\.(?:\d+|[a-z0-9_]{{8}})\.tmp")
+
+
+@contextlib.contextmanager
+def _locked(target: Path) -> Iterator[None]:
+    """Hold the output's lock (``Busy`` after ``LOCK_TIMEOUT``); delete what killed
+    imports left beside it."""
+    folder = target.parent
+    if not folder.is_dir():
+        raise OSError(f"{folder}：文件夹不存在")
+    handle = _lock_handle(target)
+    try:
+        deadline = time.monotonic() + LOCK_TIMEOUT
+        while not _try_lock(handle):
+            if time.monotonic() >= deadline:
+                raise Busy
+            time.sleep(0.05)
+        leftover = _leftover(target)
+        with os.scandir(folder) as found:
+            for entry in found:
+                if leftover.fullmatch(entry.name):
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(entry.path)
+        yield
+    finally:
+        os.close(handle)  # which releases the lock
+
+
+def _lock_handle(target: Path) -> int:
+    """What is locked: the output's folder, opened to read (POSIX); on Windows a file in
+    the temporary folder, named after the output's path."""
+    if sys.platform == "win32":
+        import hashlib
+
+        digest = hashlib.sha1(str(target).lower().encode("utf-8")).hexdigest()[:16]
+        lock = Path(tempfile.gettempdir()) / f"liaison-import-{digest}.lock"
+        return os.open(lock, os.O_RDWR | os.O_CREAT, 0o666)
+    return os.open(target.parent, os.O_RDONLY | os.O_DIRECTORY)
+
+
+def _try_lock(handle: int) -> bool:
+    """Take the exclusive lock without waiting; whether it was free.
+
+    ``flock`` locks belong to the open file, not the process: two threads of one Fava,
+    each opening the folder, exclude each other as two processes do.
+    """
+    if sys.platform == "win32":  # no flock: a lock on the file's first byte
+        import msvcrt
+
+        try:
+            msvcrt.locking(handle, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    import fcntl
+
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
 
 
 BATCH = 1024
@@ -658,18 +811,13 @@ def write_entries(out: IO[str], entries: Iterable[Any]) -> None:
         out.write("\n".join(batch))
 
 
-def _temporary(output: Path | None) -> Any:
-    folder = output.resolve().parent if output is not None else None
-    if folder is not None and not folder.is_dir():
-        raise OSError(f"{folder}：文件夹不存在")
-    return tempfile.NamedTemporaryFile(
-        "w",
-        encoding="utf-8",
-        dir=folder,
-        prefix=f".{output.name}." if output is not None else "liaison-import.",
-        suffix=".tmp",
-        delete=False,
-    )
+def _temporary(target: Path | None) -> IO[str]:
+    """``.<output>.<pid>.tmp`` beside the output; without one, an unnamed file, which
+    the system removes however the process ends."""
+    if target is None:
+        return tempfile.TemporaryFile("w+", encoding="utf-8")
+    name = target.parent / f".{target.name}.{os.getpid()}.tmp"
+    return open(name, "x", encoding="utf-8")  # "x": created here, or an error
 
 
 def _copy_existing(output: Path, tmp: IO[str]) -> None:
@@ -685,16 +833,36 @@ def _copy_existing(output: Path, tmp: IO[str]) -> None:
         tmp.write("\n")
 
 
-def _install(tmp_name: str, output: Path) -> None:
-    """Move the finished file into place, with the mode the output had (or would have)."""
-    if output.exists():
-        mode = output.stat().st_mode & 0o7777
+def _install(tmp: IO[str], target: Path) -> None:
+    """Move the finished file into place, with the mode the output had (or would have).
+
+    On disk before it is renamed (``fsync``), so that a crash cannot leave an output cut
+    short; the rename is atomic, and the folder is synced after it (POSIX).
+    """
+    if target.exists():
+        mode = target.stat().st_mode & 0o7777
     else:
         umask = os.umask(0)
         os.umask(umask)
         mode = 0o666 & ~umask
-    os.chmod(tmp_name, mode)
-    os.replace(tmp_name, output)
+    tmp.flush()
+    os.chmod(tmp.name, mode)
+    os.fsync(tmp.fileno())
+    tmp.close()
+    os.replace(tmp.name, target)
+    if sys.platform != "win32":  # a folder cannot be opened to be synced there
+        folder = os.open(target.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
+
+
+def listed(lines: list[str]) -> list[str]:
+    """At most ``MAX_LISTED`` lines, and then how many more there are."""
+    if len(lines) <= MAX_LISTED:
+        return lines
+    return [*lines[:MAX_LISTED], f"……另有 {len(lines) - MAX_LISTED} 个问题未列出"]
 
 
 def _report_problems(
@@ -704,6 +872,8 @@ def _report_problems(
     for problem in problems:
         sheets.setdefault(problem.sheet, len(sheets))
     ordered = sorted(problems, key=lambda p: (sheets[p.sheet], p.row or 0))
-    for problem in ordered:
+    for problem in ordered[:MAX_LISTED]:
         print(problem, file=stderr)
+    if len(ordered) > MAX_LISTED:
+        print(f"……另有 {len(ordered) - MAX_LISTED} 个问题未列出", file=stderr)
     print(f"{name}: {label} 中有 {len(problems)} 个问题；未写入任何文件", file=stderr)

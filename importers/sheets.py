@@ -20,6 +20,27 @@ What is read, and how:
 * SpreadsheetML 2003 XML ("XML 电子表格 2003"), through ``xml.etree``.
 
 Whatever keeps a file from being read becomes a ``Problem``; nothing raises on bad input.
+
+Every file is bounded before it can cost much time or memory, and refused whole, in
+Chinese, when it is past one of these limits (module constants, so a caller or a test can
+lower them):
+
+* ``MAX_FILE_BYTES`` (200 MB): the file's size, checked before anything of it is read.
+* ``MAX_ZIP_MEMBERS`` (10,000 parts), ``MAX_UNZIPPED_BYTES`` (500 MB in all) and
+  ``MAX_ZIP_RATIO`` (100 times, for a part of 1 MB or more): an xlsx or ods, from the
+  zip's directory before any part is expanded; a part compressed otherwise than stored
+  or deflated (as Excel, WPS and LibreOffice write them) is refused too.
+* ``MAX_ROWS`` (200,000), ``MAX_COLUMNS`` (16,384) and ``MAX_CELLS`` (10,000,000 rows ×
+  columns): a sheet. A workbook's sheets are measured in the file before calamine reads
+  them, since calamine makes a full grid of a sheet in one allocation, and a cell at
+  XFD1048576 in a file of 1 KB asks it for half a terabyte (the process aborts); CSV,
+  HTML and SpreadsheetML are counted as they are read.
+* ``MAX_CELL_CHARS`` (10,000 characters): a cell's text, or a sheet's name, refused naming
+  its row and column: Beancount's lexer is quadratic in a string's length, so nothing that
+  long may reach the books.
+
+Merged ranges are cut to the rows the sheet has, and may cover at most ``MAX_CELLS``
+cells in all. CSV is read in time linear in the file, one line in memory at a time.
 """
 
 from __future__ import annotations
@@ -36,6 +57,7 @@ import struct
 import tempfile
 import xml.etree.ElementTree as ET
 import zipfile
+from collections.abc import Iterable
 from collections.abc import Iterator
 from dataclasses import field
 from pathlib import Path
@@ -51,11 +73,81 @@ from importers.problems import column_letter
 __all__ = [
     "CellError",
     "Sheet",
+    "TooLarge",
     "column_letter",
     "detect_encoding",
     "read_sheets",
     "sniff",
 ]
+
+
+# --- Limits ----------------------------------------------------------------------------
+
+MB = 1024 * 1024
+MAX_FILE_BYTES = 200 * MB
+"""An import file larger than this is refused before anything of it is read."""
+MAX_ZIP_MEMBERS = 10_000
+"""A workbook (zip) of more parts than this is none Excel, WPS or LibreOffice wrote."""
+MAX_UNZIPPED_BYTES = 500 * MB
+"""What a workbook's parts may expand to, in all (the zip's directory says)."""
+MAX_ZIP_RATIO = 100
+"""How many times its compressed size a part may expand to: sheets expand 10 to 20
+times; a zip bomb some 1,000 times."""
+ZIP_RATIO_FROM = MB
+"""Parts smaller than this are not held to ``MAX_ZIP_RATIO`` (they cost nothing)."""
+MAX_ROWS = 200_000
+"""Rows of one sheet (a register of 200,000 assets is ten times the largest seen)."""
+MAX_COLUMNS = 16_384
+"""Columns of one sheet: Excel's own limit (XFD)."""
+MAX_CELLS = 10_000_000
+"""Rows × columns of one sheet, and of a file's sheets together: some 400 MB of grid."""
+MAX_CELL_CHARS = 10_000
+"""Characters of one cell, or of a sheet's name."""
+
+
+class TooLarge(Exception):
+    """A file past one of the limits: refused whole, with where it is where known."""
+
+    def __init__(
+        self,
+        message: str,
+        row: int | None = None,
+        column: int | None = None,
+        sheet: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.row = row
+        self.column = column
+        self.sheet = sheet
+
+    def problem(self, label: str) -> Problem:
+        letter = column_letter(self.column) if self.column is not None else None
+        return Problem(label, self.row, letter, None, None, self.message, self.sheet)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / MB:.1f}"
+
+
+def too_many_rows(sheet: str | None = None) -> TooLarge:
+    return TooLarge(f"表格超过 {MAX_ROWS} 行的上限；请按机构拆分后再导入", sheet=sheet)
+
+
+def too_many_columns(row: int | None = None, sheet: str | None = None) -> TooLarge:
+    return TooLarge(f"表格超过 {MAX_COLUMNS} 列的上限", row, sheet=sheet)
+
+
+def too_many_cells(sheet: str | None = None) -> TooLarge:
+    return TooLarge(
+        f"表格超过 {MAX_CELLS} 个单元格（行数 × 列数）的上限；请拆分后再导入", sheet=sheet
+    )
+
+
+def too_long(row: int, column: int | None, sheet: str | None = None) -> TooLarge:
+    return TooLarge(
+        f"单元格超过 {MAX_CELL_CHARS} 个字符的上限；请缩短后再导入", row, column, sheet
+    )
 
 
 # --- Sniffing --------------------------------------------------------------------------
@@ -96,6 +188,153 @@ def sniff(path: str | os.PathLike[str]) -> str:
     if head.startswith(OLE_MAGIC):
         return "xls"
     return "text"
+
+
+# --- Bounds ----------------------------------------------------------------------------
+
+_EOCD = b"PK\x05\x06"
+_ZIP64_LOCATOR = b"PK\x06\x07"
+_ZIP64_EOCD = b"PK\x06\x06"
+_ZIP_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+
+
+def _check_zip_directory(path: Path) -> None:
+    """Refuse a zip of more than ``MAX_ZIP_MEMBERS`` parts, from its end record alone.
+
+    zipfile makes an object of every entry of the directory, some 4 µs each: a file of
+    200 MB can hold two million empty entries. The count is read from the end of central
+    directory record (or its zip64 form) before zipfile reads anything.
+    """
+    with open(path, "rb") as handle:
+        if handle.read(4) != ZIP_MAGIC:
+            return
+        size = handle.seek(0, os.SEEK_END)
+        start = max(0, size - (0xFFFF + 22))  # the record, and a comment of 64 KiB
+        handle.seek(start)
+        tail = handle.read()
+        at = tail.rfind(_EOCD)
+        if at < 0 or len(tail) - at < 22:
+            return  # no directory: calamine says the file is damaged
+        count = struct.unpack_from("<H", tail, at + 10)[0]
+        locator = at - 20
+        if locator >= 0 and tail[locator : locator + 4] == _ZIP64_LOCATOR:
+            handle.seek(struct.unpack_from("<Q", tail, locator + 8)[0])
+            record = handle.read(56)
+            if record[:4] == _ZIP64_EOCD and len(record) == 56:
+                count = max(count, struct.unpack_from("<Q", record, 32)[0])
+    if count > MAX_ZIP_MEMBERS:
+        raise TooLarge(
+            f"工作簿由 {count} 个部件组成，超过 {MAX_ZIP_MEMBERS} 个的上限，"
+            "不是 Excel、WPS 或 LibreOffice 保存的工作簿；请另存为 .xlsx 后再导入"
+        )
+
+
+def _check_zip(path: Path) -> None:
+    """Refuse a workbook whose parts expand too far, from the zip's directory.
+
+    What calamine (and the scans here) would expand is bounded before anything is: in
+    all by ``MAX_UNZIPPED_BYTES``, each part of a megabyte or more by ``MAX_ZIP_RATIO``.
+    A part compressed otherwise than stored or deflated is refused: Python's zipfile
+    could not read it, nor so check what it holds.
+    """
+    try:
+        with zipfile.ZipFile(path, metadata_encoding=_NAMES) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError):
+        return  # calamine says what is wrong with it
+    total = 0
+    for member in members:
+        total += member.file_size
+        if member.compress_type not in _ZIP_METHODS:
+            raise TooLarge(
+                f"工作簿中的 {member.filename} 使用了不支持的压缩方式；"
+                "请在 Excel 或 WPS 中另存为 .xlsx 后再导入"
+            )
+        ratio = member.file_size // max(member.compress_size, 1)
+        if member.file_size >= ZIP_RATIO_FROM and ratio > MAX_ZIP_RATIO:
+            raise TooLarge(
+                f"工作簿中的 {member.filename} 解压后是压缩时的 {ratio} 倍，"
+                f"超过 {MAX_ZIP_RATIO} 倍的上限（可能是恶意构造的文件），未读取"
+            )
+    if total > MAX_UNZIPPED_BYTES:
+        raise TooLarge(
+            f"工作簿解压后有 {_megabytes(total)} MB，超过 {MAX_UNZIPPED_BYTES // MB} MB "
+            "的上限；请拆分后再导入"
+        )
+
+
+def _check_extent(rows: int, width: int, sheet: str | None) -> int:
+    """Refuse a sheet of more rows, columns or cells than the limits; its cells."""
+    if rows > MAX_ROWS:
+        raise too_many_rows(sheet)
+    if width > MAX_COLUMNS:
+        raise too_many_columns(sheet=sheet)
+    if rows * width > MAX_CELLS:
+        raise too_many_cells(sheet)
+    return rows * width
+
+
+def _check_grid(reading: FileReading, found: list[Sheet]) -> bool:
+    """Whether the sheets read are within the limits; else the problems, every one.
+
+    Every reader bounds what it reads as it reads it; this is the last word on the grids
+    themselves, in one pass: their size, each cell's length, each sheet's name. Merged
+    ranges are cut to the sheet's rows (below them there is nothing to show).
+    """
+    limit = MAX_CELL_CHARS
+    total = 0
+    ok = True
+    for sheet in found:
+        name = sheet.name if sheet.name else None
+        if name is not None and len(name) > limit:
+            reading.problem(
+                f"工作表名称超过 {limit} 个字符的上限（开头为 {name[:20]!r}）；"
+                "请改短后再导入"
+            )
+            ok = False
+            name = name[:20] + "…"
+        rows = sheet.rows
+        width = max(map(len, rows), default=0)
+        total += _check_extent(len(rows), width, name)
+        if total > MAX_CELLS:
+            raise too_many_cells()
+        if sheet.kind in ("csv", "tsv"):
+            rows = []  # their text was measured as it was read (_read_csv)
+        for number, cells in enumerate(rows, start=1):
+            for column, cell in enumerate(cells):
+                kind = cell.__class__
+                if (kind is str and len(cell) > limit) or (
+                    kind is CellError and len(cell.text) > limit
+                ):
+                    reading.problems.append(
+                        too_long(number, column, name).problem(reading.label)
+                    )
+                    ok = False
+        if sheet.merged:
+            sheet.merged = _clip_merged(sheet.merged, len(sheet.rows), name)
+    return ok
+
+
+def _clip_merged(
+    merged: list[tuple[int, int, int, int]], rows: int, sheet: str | None
+) -> list[tuple[int, int, int, int]]:
+    """Merged ranges cut to the sheet's rows and columns, each once, in order."""
+    last_column = MAX_COLUMNS - 1
+    clipped = set()
+    area = 0
+    for r1, c1, r2, c2 in merged:
+        r1, c1 = max(r1, 1), max(c1, 0)
+        r2, c2 = min(r2, rows), min(c2, last_column)
+        if r1 > r2 or c1 > c2 or (r1 == r2 and c1 == c2):
+            continue
+        if (r1, c1, r2, c2) not in clipped:
+            clipped.add((r1, c1, r2, c2))
+            area += (r2 - r1 + 1) * (c2 - c1 + 1)
+    if area > MAX_CELLS:
+        raise TooLarge(
+            f"合并单元格共覆盖 {area} 个单元格，超过 {MAX_CELLS} 个的上限", sheet=sheet
+        )
+    return sorted(clipped)
 
 
 # --- Reading ---------------------------------------------------------------------------
@@ -148,13 +387,25 @@ def read_sheets(
         if not path.is_file():
             reading.problem("文件不存在")
             return []
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            reading.problem(
+                f"文件有 {_megabytes(size)} MB，超过导入文件 {MAX_FILE_BYTES // MB} MB "
+                "的上限；请按机构或工作表拆分后再导入"
+            )
+            return []
+        _check_zip_directory(path)  # before sniff, whose zipfile reads the directory
         kind = sniff(path)
         if kind == "empty":
             reading.problem("文件为空")
             return []
         if kind in ("xlsx", "ods", "xls"):
-            return _read_workbook(reading, kind)
-        return _read_text(reading)
+            found = _read_workbook(reading, kind)
+        else:
+            found = _read_text(reading)
+        return found if _check_grid(reading, found) else []
+    except TooLarge as exc:
+        problems.append(exc.problem(reading.label))
     except OSError as exc:
         reading.problem(f"无法读取文件：{exc.strerror or exc}")
     except Exception as exc:  # the last resort: a reader's bug must not stop the caller
@@ -227,6 +478,8 @@ def _open_book(path: Path, kind: str) -> Iterator[Any]:
 def _read_workbook(reading: FileReading, kind: str) -> list[Sheet]:
     import python_calamine as calamine
 
+    if kind in ("xlsx", "ods"):
+        _check_zip(reading.path)
     if kind == "xlsx" and _is_xlsb(reading.path):
         reading.problem(
             "是 Excel 二进制工作簿（.xlsb）；请在 Excel 中另存为 .xlsx 后再导入"
@@ -236,13 +489,22 @@ def _read_workbook(reading: FileReading, kind: str) -> list[Sheet]:
     not_cells = (calamine.SheetTypeEnum.ChartSheet, calamine.SheetTypeEnum.Vba)
     try:
         with (
-            _open_book(reading.path, kind) as book,
             _Extras.of(reading.path, kind) as extra,
+            _open_book(reading.path, kind) as book,
         ):
             worksheets = [m for m in book.sheets_metadata if m.typ not in not_cells]
             if not worksheets:
                 reading.problem("工作簿中没有工作表")
                 return []
+            if kind == "xlsx":  # read sheet by sheet: each is measured first
+                total = 0
+                for meta in worksheets:
+                    extent = extra.measure(meta.name)
+                    if extent is not None:
+                        total += _check_extent(*extent, meta.name)
+                        if total > MAX_CELLS:
+                            raise too_many_cells()
+            total = 0
             for meta in worksheets:
                 try:
                     raw, ranges = _sheet_cells(book, reading.path, kind, meta.name, extra)
@@ -253,9 +515,15 @@ def _read_workbook(reading: FileReading, kind: str) -> list[Sheet]:
                         f"无法读取工作表（文件可能不完整或已损坏）：{exc}", sheet=meta.name
                     )
                     return sheets
+                # the grid as read, before the next sheet adds its own
+                total += _check_extent(len(raw), max(map(len, raw), default=0), meta.name)
+                if total > MAX_CELLS:
+                    raise too_many_cells()
                 sheet = _calamine_sheet(raw, ranges, kind, meta.name, extra)
                 sheet.hidden = meta.visible != calamine.SheetVisibleEnum.Visible
                 sheets.append(sheet)
+    except TooLarge:
+        raise
     except calamine.PasswordError:
         reading.problem("工作簿有密码保护；请去掉密码后再导入")
     except calamine.CalamineError as exc:
@@ -314,11 +582,8 @@ def _calamine_sheet(
     merged = [(r1 + 1, c1, r2 + 1, c2) for (r1, c1), (r2, c2) in ranges]
     uncached: set[tuple[int, int]] = set()
     errors: dict[tuple[int, int], str] = {}
-    if kind == "xlsx" and extra.archive is not None and name in extra.members:
-        try:
-            uncached, errors = _scan_xlsx_sheet(extra.archive, extra.members[name])
-        except Exception:  # a part calamine could read and this cannot: no extras
-            pass
+    if kind == "xlsx" and name in extra.xlsx:
+        uncached, errors = extra.xlsx[name].uncached, extra.xlsx[name].errors
     elif kind == "ods" and name in extra.ods:
         merged, uncached, errors = extra.ods[name]
     elif kind == "xls":
@@ -344,28 +609,58 @@ _OdsFound = tuple[
 
 @dataclasses.dataclass
 class _Extras:
-    """What calamine does not give, found in the file itself, by sheet name."""
+    """What calamine does not give, found in the file itself, by sheet name; and how
+    large each sheet is, found before calamine reads it."""
 
     archive: zipfile.ZipFile | None = None
     members: dict[str, str] = field(default_factory=dict)
+    xlsx: dict[str, _XlsxScan] = field(default_factory=dict)
     ods: dict[str, _OdsFound] = field(default_factory=dict)
     xls: dict[str, dict[tuple[int, int], str]] = field(default_factory=dict)
+    extents: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """Rows and columns of each sheet of an ods or xls, as the scans found them."""
+    kind: str = ""
 
     @classmethod
     def of(cls, path: Path, kind: str) -> _Extras:
-        """Never fails: a file calamine could open but this cannot read gets no extras."""
-        extras = cls()
+        """Never fails on a damaged file: a file calamine could open but this cannot
+        read gets no extras. An ods or xls is measured here, before calamine opens it
+        (and reads all its sheets at once): one past the limits is refused."""
+        extras = cls(kind=kind)
         try:
             if kind == "xlsx":
                 extras.archive = zipfile.ZipFile(path, metadata_encoding=_NAMES)
                 extras.members = _xlsx_sheet_members(extras.archive)
             elif kind == "ods":
-                extras.ods = _scan_ods(path)
+                extras.ods, extras.extents = _scan_ods(path)
             elif kind == "xls":
-                extras.xls = _scan_xls(path)
+                extras.xls, extras.extents = _scan_xls(path)
+        except TooLarge:
+            raise
         except Exception:  # damaged parts: calamine says what it cannot read
             pass
+        total = 0
+        for name, (rows, width) in extras.extents.items():
+            total += _check_extent(rows, width, name or None)
+            if total > MAX_CELLS:
+                raise too_many_cells()
         return extras
+
+    def measure(self, name: str) -> tuple[int, int] | None:
+        """The rows and columns of an xlsx sheet, or None when it is small
+        (``_XlsxScan``); refused (``TooLarge``) when it cannot be measured at all."""
+        scan = None
+        if self.archive is not None and name in self.members:
+            try:
+                scan = _scan_xlsx_sheet(self.archive, self.members[name])
+            except TooLarge:
+                raise
+            except Exception:  # a part this cannot read: not measured
+                scan = None
+        if scan is None:
+            raise _unmeasured(name)
+        self.xlsx[name] = scan
+        return scan.extent
 
     def __enter__(self) -> _Extras:
         return self
@@ -373,6 +668,13 @@ class _Extras:
     def __exit__(self, *exc: object) -> None:
         if self.archive is not None:
             self.archive.close()
+
+
+def _unmeasured(sheet: str) -> TooLarge:
+    return TooLarge(
+        "无法确定工作表的大小（文件结构异常）；请在 Excel 或 WPS 中另存为 .xlsx 后再导入",
+        sheet=sheet,
+    )
 
 
 def _is_xlsb(path: Path) -> bool:
@@ -454,10 +756,152 @@ def _column_index(letters: bytes) -> int:
     return index - 1
 
 
-def _scan_xlsx_sheet(
-    archive: zipfile.ZipFile, member: str
-) -> tuple[set[tuple[int, int]], dict[tuple[int, int], str]]:
-    """Formula cells without a stored value, and error cells, of one worksheet's XML.
+_CELL_PLACED = re.compile(rb'<c r="([A-Za-z]+)(\d+)"[^>]*(?<!/)>')
+"""A cell holding something, as every writer writes one: its reference first."""
+_CELL_NOT_SMALL = re.compile(rb'<c(?! r="[A-Za-z]\d{1,5}")')
+"""A cell past column Z or row 99,999, or not written ``<c r="B7"``."""
+_CELL_UNPLACED = re.compile(rb'<c(?! r=")')
+_OTHER_R = re.compile(rb" r\s*=(?<!<c r=)(?<!<row r=)")
+"""An ``r`` attribute after a cell's first (calamine takes the last), or elsewhere."""
+
+
+@dataclasses.dataclass
+class _XlsxScan:
+    """What one scan of a worksheet's XML found: what calamine gives as "", and the
+    sheet's extent (rows, columns), or None when it is small (99,999 rows of columns A
+    to Z at most: 2.6 million cells, which calamine reads safely)."""
+
+    uncached: set[tuple[int, int]]
+    errors: dict[tuple[int, int], str]
+    extent: tuple[int, int] | None
+
+
+class _Measure:
+    """How large a worksheet is, from its XML as written, before calamine reads it.
+
+    calamine reads the cells holding a value inside the first ``<sheetData>``, wherever
+    they are in it, and makes one grid from A1 to the last. Excel, WPS, LibreOffice and
+    openpyxl write each cell ``<c r="B7" ...>``: where all of ``<sheetData>`` is so
+    written (``plain``: no tab or line break, no prefixed tag, no other ``r``
+    attribute), a regex finds every cell. A plain sheet without a cell past column Z or
+    row 99,999 is ``small``, the usual case, and costs a few searches of each block;
+    any other is measured exactly (``_exact_extent``): by the same regex, or by expat
+    where the XML is written otherwise.
+    """
+
+    def __init__(self) -> None:
+        self.state = "before"  # the first <sheetData>, "inside" it, or "after" it
+        self.plain = True
+        self.small = True
+
+    def block(self, block: bytes) -> None:
+        """One stretch of the XML, cut between tags (``_scan_xlsx_sheet``)."""
+        if not self.plain or self.state == "after":
+            return
+        at = 0
+        if self.state == "before":
+            found = block.find(b"sheetData")
+            if found < 0:
+                return
+            if found == 0 or not block.startswith(b"<sheetData", found - 1):
+                self.plain = False  # prefixed (<x:sheetData>), or not a tag at all
+                return
+            if block.startswith(b"<sheetData/>", found - 1):
+                self.state = "after"
+                return
+            self.state, at = "inside", found
+        end = block.find(b"</sheetData>", at)
+        self.part(block[at : end if end >= 0 else len(block)])
+        if end >= 0:
+            self.state = "after"
+
+    def part(self, part: bytes) -> None:
+        if (
+            b"\t" in part
+            or b"\n" in part
+            or b"\r" in part
+            or (b":" in part and b":c" in part)  # a byte is found ten times faster
+            or _OTHER_R.search(part) is not None
+        ):
+            self.plain = False
+            return
+        if self.small:
+            if _CELL_NOT_SMALL.search(part) is None:
+                return
+            self.small = False
+        if _CELL_UNPLACED.search(part) is not None:
+            self.plain = False
+
+
+def _exact_extent(archive: zipfile.ZipFile, member: str, plain: bool) -> tuple[int, int]:
+    """The rows and columns of a worksheet as calamine would make them: from A1 to its
+    last cell holding a value (or, for a cell written otherwise, any cell)."""
+    rows = width = 0
+    if plain:  # every cell is <c r="B7": found by the regex, block by block
+        with archive.open(member) as stream:
+            tail = b""
+            while True:
+                block = stream.read(_CHUNK)
+                chunk = tail + block
+                cut = chunk.rfind(b">") + 1 if block else len(chunk)
+                found = _CELL_PLACED.findall(chunk, 0, cut)
+                if found:
+                    letters, digits = zip(*found, strict=True)
+                    rows = max(rows, max(map(int, set(digits))))
+                    columns = {_column_index(c.upper()) for c in set(letters)}
+                    width = max(width, max(columns) + 1)
+                tail = chunk[cut:]
+                if not block:
+                    return rows, width
+    from xml.parsers import expat
+
+    inside = 0
+    row = col = -1
+    cell: tuple[int, int] | None = None
+
+    def start(name: str, attributes: dict[str, str]) -> None:
+        nonlocal inside, row, col, cell, rows, width
+        local = name.rpartition(":")[2]
+        if local == "sheetData":
+            inside += 1
+        elif not inside:
+            return
+        elif local == "row":
+            number = attributes.get("r", "")
+            row = int(number) - 1 if number.isdigit() else row + 1
+            col = -1
+        elif local == "c":
+            ref = _A1.match(attributes.get("r", ""))
+            if ref is not None:
+                cell = (int(ref.group(2)) - 1, _column_index(ref.group(1).upper().encode()))
+            else:
+                cell = (row, col + 1)
+            col = cell[1]
+        elif local in ("v", "is") and cell is not None:
+            rows, width = max(rows, cell[0] + 1), max(width, cell[1] + 1)
+
+    def end(name: str) -> None:
+        nonlocal inside, cell
+        local = name.rpartition(":")[2]
+        if local == "sheetData":
+            inside -= 1
+        elif local == "c":
+            cell = None
+
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    with archive.open(member) as stream:
+        parser.ParseFile(stream)
+    return rows, width
+
+
+_A1 = re.compile(r"([A-Za-z]+)(\d+)")
+
+
+def _scan_xlsx_sheet(archive: zipfile.ZipFile, member: str) -> _XlsxScan:
+    """Formula cells without a stored value, and error cells, of one worksheet's XML;
+    and the sheet's extent, unless it is small (``_Measure``).
 
     The XML is streamed in blocks and searched for ``<f`` and ``t="e"`` only; a cell is
     looked at closely only there. No DOM: a sheet of a million cells costs two regex
@@ -468,12 +912,11 @@ def _scan_xlsx_sheet(
     that yields "", such as ``=IF(A1="","",A1)``: a cached value). Cells without an
     ``r`` attribute (no known writer omits it) are not located, so not reported.
 
-    Returns:
-        ``(uncached, errors)``: positions as ``(row 1-based, col 0-based)``, errors with
-        their text (``#DIV/0!``).
+    Positions are ``(row 1-based, col 0-based)``, errors with their text (``#DIV/0!``).
     """
     uncached: set[tuple[int, int]] = set()
     errors: dict[tuple[int, int], str] = {}
+    measure = _Measure()
     tail = b""
     formula = _FORMULA
     with archive.open(member) as stream:
@@ -513,9 +956,21 @@ def _scan_xlsx_sheet(
                     if value is None or cell_type not in (b"str", b"inlineStr"):
                         uncached.add(at)
             if not block:
+                measure.block(chunk)
                 break
+            # measured up to a tag's end, so that no tag is cut in two; the rest is
+            # carried (and searched again for formulas: no harm)
+            cut = chunk.rfind(b">", 0, keep) + 1
+            if cut:
+                keep = cut
+            elif keep:  # a megabyte without a tag's end is no sheet a writer made
+                measure.plain = False
+            measure.block(chunk[:keep])
             tail = chunk[keep:]
-    return uncached, errors
+    extent = None
+    if not (measure.plain and measure.small):
+        extent = _exact_extent(archive, member, measure.plain)
+    return _XlsxScan(uncached, errors, extent)
 
 
 # --- ods: merged ranges, errors and formulas without a value ---------------------------
@@ -537,7 +992,6 @@ _A_COLS_SPANNED = f"{{{_TABLE_NS}}}number-columns-spanned"
 _A_FORMULA = f"{{{_TABLE_NS}}}formula"
 _A_VALUE_TYPE = f"{{{_OFFICE_NS}}}value-type"
 _A_CALC_TYPE = f"{{{_CALCEXT_NS}}}value-type"
-_ODS_MARKERS = (b"-spanned=", b":formula=", b'value-type="error"')
 
 
 def _count(value: str | None) -> int:
@@ -547,41 +1001,78 @@ def _count(value: str | None) -> int:
         return 1
 
 
-def _scan_ods(path: Path) -> dict[str, _OdsFound]:
-    """Merged ranges, formulas without a value and error cells of each ods table.
+def _scan_ods(path: Path) -> tuple[dict[str, _OdsFound], dict[str, tuple[int, int]]]:
+    """Merged ranges, formulas without a value and error cells of each ods table; and
+    each table's extent (rows, columns).
 
     calamine gives no merged ranges for ods, and ``""`` for an error cell (LibreOffice
     writes ``calcext:value-type="error"`` and the error's text) and for a formula whose
-    value was never computed (no ``office:value-type``). content.xml is streamed, and
-    only when it holds one of those at all.
+    value was never computed (no ``office:value-type``). The extent counts what
+    calamine makes of ``number-rows-repeated`` and ``number-columns-repeated`` over
+    cells that hold something (LibreOffice repeats empty rows to row 1048576): a table
+    past the limits is refused (``TooLarge``) as soon as it is seen to be. content.xml is
+    streamed; one of more cell tags than ``MAX_CELLS`` allows is refused unparsed.
     """
     found: dict[str, _OdsFound] = {}
+    extents: dict[str, tuple[int, int]] = {}
     with zipfile.ZipFile(path, metadata_encoding=_NAMES) as archive:
         with archive.open("content.xml") as stream:
-            if not _contains_any(stream, _ODS_MARKERS):
-                return found
+            # "-cell" ends both cell tags, whatever their prefix, opening and closing
+            if _count_all(stream, b"-cell") > 3 * MAX_CELLS:
+                raise too_many_cells()
         with archive.open("content.xml") as stream:
-            current: _OdsFound | None = None
+            current: _OdsFound = ([], set(), {})
+            name = ""
             row = col = 0
+            rows = width = row_end = 0  # the table's extent; this row's last cell
+            parents: list[ET.Element] = []
             for event, element in ET.iterparse(stream, events=("start", "end")):
                 tag = element.tag
                 if event == "start":
                     if tag == _T_TABLE:
                         current = ([], set(), {})
-                        found[element.get(_A_NAME, "")] = current
-                        row = 0
+                        name = element.get(_A_NAME, "")
+                        found[name] = current
+                        extents[name] = (0, 0)
+                        row = rows = width = 0
                     elif tag == _T_ROW:
-                        col = 0
+                        col = row_end = 0
+                    parents.append(element)
                     continue
+                parents.pop()
                 if tag in (_T_CELL, _T_COVERED):
-                    if current is not None and tag == _T_CELL:
+                    repeated = _count(element.get(_A_COLS_REPEATED))
+                    if tag == _T_CELL:
                         _ods_cell(element, current, row, col)
-                    col += _count(element.get(_A_COLS_REPEATED))
+                    if (
+                        len(element)
+                        or element.get(_A_VALUE_TYPE)
+                        or element.get(_A_CALC_TYPE)
+                    ):
+                        row_end = col + repeated
+                    col += repeated
                     element.clear()
                 elif tag == _T_ROW:
-                    row += _count(element.get(_A_ROWS_REPEATED))
+                    repeated = _count(element.get(_A_ROWS_REPEATED))
+                    if row_end:
+                        rows, width = row + repeated, max(width, row_end)
+                        extents[name] = (rows, width)
+                        _check_extent(rows, width, name or None)
+                    row += repeated
                     element.clear()
-    return found
+                    if parents:  # the cleared row itself would stay, a million times
+                        parents[-1].remove(element)
+    return found, extents
+
+
+def _count_all(stream: IO[bytes], marker: bytes) -> int:
+    count = 0
+    tail = b""
+    while block := stream.read(_CHUNK):
+        chunk = tail + block
+        count += chunk.count(marker)
+        tail = chunk[len(chunk) - len(marker) + 1 :]  # a marker cut by the block's end
+    return count
 
 
 def _ods_cell(element: ET.Element, found: _OdsFound, row: int, col: int) -> None:
@@ -595,16 +1086,6 @@ def _ods_cell(element: ET.Element, found: _OdsFound, row: int, col: int) -> None
         errors[(row + 1, col)] = text
     elif element.get(_A_FORMULA) is not None and element.get(_A_VALUE_TYPE) is None:
         uncached.add((row + 1, col))
-
-
-def _contains_any(stream: IO[bytes], markers: tuple[bytes, ...]) -> bool:
-    tail = b""
-    while block := stream.read(_CHUNK):
-        chunk = tail + block
-        if any(marker in chunk for marker in markers):
-            return True
-        tail = chunk[-32:]
-    return False
 
 
 # --- xls: error values in the BIFF records ---------------------------------------------
@@ -624,19 +1105,31 @@ _FREE = 0xFFFFFFFF
 _XLS_LIMIT = 256 << 20
 
 
-def _scan_xls(path: Path) -> dict[str, dict[tuple[int, int], str]]:
-    """Error cells of each worksheet of an xls, by walking its BIFF8 records.
+_CELL_RECORDS = frozenset((0x0006, 0x00D6, 0x00FD, 0x0201, 0x0203, 0x0204, 0x0205, 0x027E))
+"""FORMULA, RSTRING, LABELSST, BLANK, NUMBER, LABEL, BOOLERR, RK: a cell at (row, col)."""
+_MULTI_RECORDS = frozenset((0x00BD, 0x00BE))
+"""MULRK, MULBLANK: cells of one row, from a first column to a last (the body's end)."""
+
+
+def _scan_xls(
+    path: Path,
+) -> tuple[dict[str, dict[tuple[int, int], str]], dict[str, tuple[int, int]]]:
+    """Error cells of each worksheet of an xls, by walking its BIFF8 records; and each
+    worksheet's extent (rows, columns).
 
     calamine gives ``""`` for an error value, as for an empty cell. An error is a
     BOOLERR record with its error flag set, or a FORMULA record whose cached result is
-    an error; the worksheets are found through the BOUNDSHEET records.
+    an error; the worksheets are found through the BOUNDSHEET records. The extent is
+    that of every cell record, blank ones too: a row and a column are 16 bits in BIFF8,
+    and calamine makes a grid to the last of them.
     """
     with open(path, "rb") as handle:
         data = handle.read(_XLS_LIMIT)
     stream = _ole_stream(data, ("Workbook", "Book"))
     found: dict[str, dict[tuple[int, int], str]] = {}
+    extents: dict[str, tuple[int, int]] = {}
     if stream is None:
-        return found
+        return found, extents
     sheets: list[tuple[str, int]] = []
     for kind, body in _biff_records(stream, 0):
         if kind == 0x0085 and len(body) >= 8:  # BOUNDSHEET8
@@ -647,20 +1140,34 @@ def _scan_xls(path: Path) -> dict[str, dict[tuple[int, int], str]]:
             sheets.append((name, offset))
         elif kind == 0x000A:  # EOF of the workbook globals
             break
+    unpack = struct.unpack_from
     for name, offset in sheets:
         errors: dict[tuple[int, int], str] = {}
+        rows = width = cells = 0
         for kind, body in _biff_records(stream, offset):
             if kind == 0x000A:
                 break
+            if kind in _CELL_RECORDS and len(body) >= 4:
+                row, col = unpack("<HH", body)
+                rows, width = max(rows, row + 1), max(width, col + 1)
+                cells += 1
+            elif kind in _MULTI_RECORDS and len(body) >= 6:
+                row = unpack("<H", body)[0]
+                last = unpack("<H", body, len(body) - 2)[0]
+                rows, width = max(rows, row + 1), max(width, last + 1)
+                cells += 1
+            else:
+                continue
+            if cells > MAX_CELLS:  # records enough: no need to walk a million more
+                raise too_many_cells(name)
             if kind == 0x0205 and len(body) >= 8 and body[7] == 1:  # BOOLERR, an error
-                row, col = struct.unpack_from("<HH", body)
                 errors[(row + 1, col)] = _BIFF_ERRORS.get(body[6], f"#ERR{body[6]}")
             elif kind == 0x0006 and len(body) >= 14 and body[12:14] == b"\xff\xff":
                 if body[6] == 2:  # FORMULA whose cached result is an error
-                    row, col = struct.unpack_from("<HH", body)
                     errors[(row + 1, col)] = _BIFF_ERRORS.get(body[8], f"#ERR{body[8]}")
         found[name] = errors
-    return found
+        extents[name] = (rows, width)
+    return found, extents
 
 
 def _biff_records(stream: bytes, offset: int) -> Iterator[tuple[int, bytes]]:
@@ -860,6 +1367,38 @@ def _delimiter(path: Path, encoding: str) -> str:
     return "\t" if scores["\t"] > scores[","] else ","
 
 
+class _Wide(Exception):
+    """A CSV record of more fields than ``MAX_COLUMNS``, found before it is split."""
+
+
+def _bounded_lines(lines: Iterable[str], delimiter: str) -> Iterator[str]:
+    """The lines of a CSV file, stopped by ``_Wide`` at a record of too many fields.
+
+    The csv module makes a whole record before it yields it: a line of 50 MB of commas
+    would be a list of 25 million fields. The delimiters outside quotes are counted per
+    record as the lines pass (a record may span lines, inside quotes), so no record of
+    more than ``MAX_COLUMNS`` fields is ever made. A line without a quote, the usual
+    kind, costs a search and a count.
+    """
+    limit = MAX_COLUMNS
+    inside = False  # the line starts inside a quoted field
+    fields = 0  # delimiters outside quotes in the record so far
+    for line in lines:
+        if not inside:
+            fields = 0
+        if inside or '"' in line:
+            parts = line.split('"')
+            outside = parts[1::2] if inside else parts[0::2]
+            fields += sum(part.count(delimiter) for part in outside)
+            if len(parts) % 2 == 0:
+                inside = not inside
+        else:
+            fields += line.count(delimiter)
+        if fields >= limit:
+            raise _Wide
+        yield line
+
+
 def _read_csv(reading: FileReading) -> list[Sheet]:
     encoding, failure = detect_encoding(reading.path)
     if encoding is None:
@@ -870,16 +1409,96 @@ def _read_csv(reading: FileReading) -> list[Sheet]:
     except csv.Error:
         delimiter = ","  # the strict read below says what is wrong, and where
     rows: list[list[Any]] = []
+    max_rows, max_cells, max_chars = MAX_ROWS, MAX_CELLS, MAX_CELL_CHARS
+    width = 0
+    most = max_rows  # rows allowed at the widest row so far (MAX_ROWS, MAX_CELLS)
+    long: list[int] = []  # rows with a field over MAX_CELL_CHARS
     with open(reading.path, "rb") as raw:
         stream = io.TextIOWrapper(raw, encoding=encoding, newline="")
-        reader = csv.reader(stream, delimiter=delimiter, strict=True)
+        reader = csv.reader(
+            _bounded_lines(stream, delimiter), delimiter=delimiter, strict=True
+        )
         try:
             for record in reader:
                 rows.append([cell or None for cell in record])
+                if len(record) > width:
+                    width = len(record)
+                    most = min(max_rows, max_cells // width)
+                if record and max(map(len, record)) > max_chars:
+                    long.append(len(rows))
+                if len(rows) > most:
+                    if len(rows) > max_rows:
+                        raise too_many_rows()
+                    raise too_many_cells()
+        except _Wide:
+            raise too_many_columns(len(rows) + 1) from None
         except csv.Error as exc:
+            if _FIELD_LIMIT.fullmatch(str(exc)):
+                # a field past the csv module's own limit (128 Ki characters) is past
+                # MAX_CELL_CHARS too: refused as such, naming its column
+                column = _long_field(
+                    reading.path, encoding, delimiter, len(rows), reader.line_num
+                )
+                raise too_long(len(rows) + 1, column) from None
             reading.problem(
                 f"第 {reader.line_num} 行不是格式正确的 CSV：{_csv_reason(exc)}"
                 "（可能有引号未闭合，或文件不完整）"
             )
             return []
+    for number in long:
+        for column, cell in enumerate(rows[number - 1]):
+            if cell is not None and len(cell) > max_chars:
+                reading.problems.append(too_long(number, column).problem(reading.label))
+    if long:
+        return []
     return [Sheet("", "tsv" if delimiter == "\t" else "csv", rows)]
+
+
+class _Counted:
+    """The lines of a file, counted as they pass."""
+
+    def __init__(self, lines: Iterator[str]) -> None:
+        self.lines = lines
+        self.count = 0
+
+    def __iter__(self) -> _Counted:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self.lines)
+        self.count += 1
+        return line
+
+
+_QUOTED_FIELD = re.compile(r'"[^"]*(?:""[^"]*)*"?')
+
+
+def _long_field(
+    path: Path, encoding: str, delimiter: str, records: int, end: int
+) -> int | None:
+    """The column of the first field over ``MAX_CELL_CHARS`` in the record after the
+    first ``records``, which ends by line ``end``; or None. Read again only when a
+    record was refused so: the records before it are passed by the csv module again
+    (they were read without error), and the record's lines searched field by field."""
+    plain = re.compile(f'[^{re.escape(delimiter)}"\\r\\n]*')
+    limit = MAX_CELL_CHARS
+    with open(path, encoding=encoding, newline="") as handle:
+        lines = _Counted(handle)
+        reader = csv.reader(lines, delimiter=delimiter)
+        for _ in range(records):
+            next(reader)
+        start = lines.count
+        text = "".join(line for _, line in zip(range(end - start), handle, strict=False))
+    at = column = 0
+    while column < MAX_COLUMNS:
+        field = (_QUOTED_FIELD if text.startswith('"', at) else plain).match(text, at)
+        if field is None:
+            return None
+        if field.end() - field.start() > limit:  # not field.group(): a copy of it
+            return column
+        at = field.end()
+        if not text.startswith(delimiter, at):
+            return None
+        at += len(delimiter)
+        column += 1
+    return None

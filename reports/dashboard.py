@@ -40,6 +40,7 @@ as-of date.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import io
@@ -834,14 +835,33 @@ class Dashboard(FavaExtensionBase):
         """
         from flask import jsonify
         from flask import request
+        from werkzeug.exceptions import RequestEntityTooLarge
 
         target = self.import_target()
         shown_target = self.shown_path(target)
-        upload = request.files.get("file")
+        # before the body is read: a page of another site may post to this one (the
+        # browser sends the user's Fava its form), and a body is bounded by its size
+        refused = _refused(request)
+        if refused is None:
+            # a body of no stated length is cut off by the form parser at the limit
+            with contextlib.suppress(AttributeError):  # Flask before 3.1: no setter
+                request.max_content_length = MAX_UPLOAD_BYTES
+            try:
+                upload = request.files.get("file")
+                date_text = (request.form.get("date") or "").strip()
+            except RequestEntityTooLarge:
+                refused = 413, _too_large()
+        if refused is not None:
+            status, why = refused
+            result = ImportResult(
+                ok=False, file="", target=shown_target, message=why, errors=[why]
+            )
+            if _wants_html(request):
+                return self._result_page(result), status
+            return jsonify(result.as_json()), status
         name = _upload_name(upload.filename if upload is not None else None)
         result = ImportResult(ok=False, file=name or "", target=shown_target)
         problems = self.config_problems()
-        date_text = (request.form.get("date") or "").strip()
         default_date = None
         if upload is None or not name:
             problems.append("没有收到文件：请选择资产清查登记表（xlsx 或 csv）")
@@ -864,6 +884,9 @@ class Dashboard(FavaExtensionBase):
         else:
             result.errors = problems
             result.message = "导入失败，未写入任何内容"
+        from importers import pipeline
+
+        result.errors = pipeline.listed(result.errors)  # as many as the command prints
         if result.ok and not self.target_included():
             result.warnings.append(
                 f"{shown_target} 未被账本 include：新条目已写入该文件，但不会出现在 Fava 中"
@@ -881,6 +904,58 @@ class Dashboard(FavaExtensionBase):
         return render_template(
             "_layout.html", content=content, page_title="导入资产清查登记表"
         )
+
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+"""The largest upload (the whole request) the page takes: a register of 20 MB is some
+100,000 rows; a larger one is imported with ``liaison import``."""
+
+
+def _too_large() -> str:
+    return (
+        f"上传的内容超过 {MAX_UPLOAD_BYTES / (1024 * 1024):g} MB 的上限，未写入任何内容；"
+        "请拆分后再上传，或用 liaison import 导入"
+    )
+
+
+def _refused(request: Any) -> tuple[int, str] | None:
+    """Why the upload is refused before its body is read: (HTTP status, message).
+
+    403 for a request another site's page made (its ``Origin`` is not this server's,
+    or the browser says ``Sec-Fetch-Site: cross-site``): Fava has no login, so any page
+    the user opens could post a register to it. A request without ``Origin`` (curl, a
+    script, an old browser's same-origin form) is taken. 413 for a body larger than
+    ``MAX_UPLOAD_BYTES``, by its ``Content-Length``.
+    """
+    site = (request.headers.get("Sec-Fetch-Site") or "").strip().lower()
+    origin = request.headers.get("Origin")
+    if site == "cross-site" or (
+        origin is not None and _origin(origin) != _origin(request.host_url)
+    ):
+        return 403, (
+            f"拒绝来自其他网站的上传请求（{origin or site}），未写入任何内容；"
+            "请在本 Fava 的清理规范页面上传"
+        )
+    length = request.content_length
+    if length is not None and length > MAX_UPLOAD_BYTES:
+        return 413, _too_large()
+    return None
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    """A URL's origin: scheme, host and port (the scheme's default made explicit)."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:  # not a URL at all ("null", a bad port)
+        return ("", url, None)
+    scheme = parts.scheme.lower()
+    return (scheme, (parts.hostname or "").lower(), port or _DEFAULT_PORTS.get(scheme))
 
 
 def _upload_name(filename: str | None) -> str:
