@@ -590,7 +590,10 @@ class _Reader:
         for number in range(start, len(rows) + 1):
             cells = rows[number - 1]
             filled = _filled(cells)
-            if not filled or all(i in ignored and _amount_like(cells[i]) for i in filled):
+            if not filled or (
+                len(filled) <= len(ignored)
+                and all(i in ignored and _amount_like(cells[i]) for i in filled)
+            ):
                 continue  # blank, or a printed form's empty numbered line (序号 only)
             first = _text(cells[filled[0]])
             has_id = (
