@@ -149,6 +149,8 @@ class LedgerIndex:
     books: model.Books | None = None
     named: dict[str, list[str]] = dataclasses.field(default_factory=dict)
     office_names: dict[str, str] = dataclasses.field(default_factory=dict)
+    files: set[str] | None = None
+    """The real paths of the ledger's files (main and included), when there is one."""
     """Declared office codes to their names, for a register that names its office only
     on its fill line (填报单位)."""
 

@@ -552,7 +552,9 @@ def build_index(
             entries = entries + _output_entries(output, included)
         if ledger is None and not entries:
             return convert.LedgerIndex.empty()
-        return convert.LedgerIndex.from_entries(entries, check_offices=ledger is not None)
+        index = convert.LedgerIndex.from_entries(entries, check_offices=ledger is not None)
+        index.files = included
+        return index
 
 
 def run(
@@ -714,6 +716,12 @@ def _write(
                 f"{name}: {summary}；已向 {output} 追加 {counted.entries} 条记录",
                 file=stderr,
             )
+            if index.files is not None and str(target) not in index.files:
+                print(
+                    f"{name}: 提醒：账本没有 include {output}，导入的条目还不在账本中；"
+                    f'请在账本主文件中加上 include "{output}"（按相对于主文件的路径写）',
+                    file=stderr,
+                )
         return EXIT_OK
     except OSError as exc:
         print(f"{name}: {exc}", file=stderr)

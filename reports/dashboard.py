@@ -682,7 +682,10 @@ def import_inventory(
         if line.strip()
     ]
     result = ImportResult(ok=status == pipeline.EXIT_OK, file=shown, target=shown_target)
-    result.warnings = [line for line in lines if ": 提醒：" in line]
+    # the page says itself, in its own words, when the target is not in the books
+    result.warnings = [
+        line for line in lines if ": 提醒：" in line and "没有 include" not in line
+    ]
     lines = [line for line in lines if ": 提醒：" not in line]
     if not result.ok:
         result.errors = [str(p) for p in problems] or [

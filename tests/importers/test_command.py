@@ -522,3 +522,29 @@ def test_one_unit_stated_twice_is_no_conflict(tmp_path, capsys, ledger):
     entries, errors = load_together(ledger, out)
     assert errors == []
     assert _balance(entries, "Assets:Office:XN-JY-WH:Vehicles:JY-V-0009") == 150000
+
+
+def test_an_output_the_ledger_does_not_include_is_pointed_out(tmp_path, capsys, ledger):
+    register = write_csv(tmp_path / "reg.csv", [INVENTORY_HEADER, INVENTORY_ROWS[0]])
+    out = tmp_path / "imported.beancount"
+    code, _, err = run_cli(
+        capsys, "import", "inventory", register, "--ledger", ledger, "--output", out
+    )
+    assert code == 0, err
+    assert f"提醒：账本没有 include {out}，导入的条目还不在账本中" in err
+
+
+def test_an_output_the_ledger_includes_is_not_pointed_out(tmp_path, capsys, ledger):
+    out = tmp_path / "imported.beancount"
+    out.write_text("", encoding="utf-8")
+    ledger.write_text(
+        ledger.read_text(encoding="utf-8") + '\ninclude "imported.beancount"\n',
+        encoding="utf-8",
+    )
+    register = write_csv(tmp_path / "reg.csv", [INVENTORY_HEADER, INVENTORY_ROWS[0]])
+    code, _, err = run_cli(
+        capsys, "import", "inventory", register, "--ledger", ledger, "--output", out
+    )
+    assert code == 0, err
+    assert "已向" in err
+    assert "提醒" not in err

@@ -486,7 +486,9 @@ def test_upload_into_the_configured_file(tmp_path):
     assert response.status_code == 200, response.get_data(as_text=True)
     result = response.get_json()
     assert result["target"] == "registers.beancount"
-    assert any("未被账本 include" in w for w in result["warnings"])
+    assert [w for w in result["warnings"] if "include" in w] == [
+        "registers.beancount 未被账本 include：新条目已写入该文件，但不会出现在 Fava 中"
+    ]
     assert path.read_bytes() == before
     assert 'asset-id: "JY-V-0002"' in (tmp_path / "registers.beancount").read_text("utf-8")
 
