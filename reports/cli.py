@@ -136,9 +136,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         )
         out.write("\n")
     elif args.format == "csv":
+        from reports.files import csv_text
+
         writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({k: csv_text(v) for k, v in row.items()} for row in rows)
     else:
         for row in rows:
             where = f"{row['filename']}:{row['lineno']}" if row["filename"] else "?"

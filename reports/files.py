@@ -1,4 +1,5 @@
-"""Writing output files whole or not at all, with the permissions users expect."""
+"""Writing output files whole or not at all, with the permissions users expect, and
+text that no spreadsheet takes for a formula."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 
 def install(temp: str | os.PathLike[str], output: Path) -> None:
@@ -44,3 +46,21 @@ def write_atomic(path: Path, fill: Callable[[str], object]) -> Path:
         Path(temp).unlink(missing_ok=True)
         raise
     return path
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""How a cell's text may start that a spreadsheet takes for a formula (OWASP's list)."""
+
+
+def formula_like(text: str) -> bool:
+    """Whether a spreadsheet would take this text for a formula."""
+    return text.startswith(_FORMULA_START)
+
+
+def csv_text(value: Any) -> Any:
+    """A csv cell that a spreadsheet cannot take for a formula: text that begins with
+    ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'``
+    (OWASP's advice); numbers stay as they are."""
+    if isinstance(value, str) and formula_like(value):
+        return "'" + value
+    return value

@@ -187,31 +187,33 @@ def xlsx_bytes(report: Report, block: TitleBlock) -> bytes:
 def _xlsx_table(sheet: Any, report: Report, table: Table, block: TitleBlock) -> None:
     columns = table.columns
     last = max(len(columns), 2)
-    sheet.cell(1, 1, report.title).font = Font(name=_FONT, size=16, bold=True)
+    _text_cell(sheet.cell(1, 1, report.title)).font = Font(name=_FONT, size=16, bold=True)
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last)
     sheet.cell(1, 1).alignment = Alignment(horizontal="center")
     row = 2
-    sheet.cell(row, 1, table.title).font = Font(name=_FONT, size=12, bold=True)
+    _text_cell(sheet.cell(row, 1, table.title)).font = Font(name=_FONT, size=12, bold=True)
     sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last)
     sheet.cell(row, 1).alignment = Alignment(horizontal="center")
     if report.subtitle:
         row += 1
-        sheet.cell(row, 1, report.subtitle).font = Font(name=_FONT, size=10, italic=True)
+        _text_cell(sheet.cell(row, 1, report.subtitle)).font = Font(
+            name=_FONT, size=10, italic=True
+        )
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last)
         sheet.cell(row, 1).alignment = Alignment(horizontal="center")
     for label, text in block:
         row += 1
-        sheet.cell(row, 1, label).font = Font(name=_FONT, size=9, bold=True)
-        sheet.cell(row, 2, text).font = Font(name=_FONT, size=9)
+        _text_cell(sheet.cell(row, 1, label)).font = Font(name=_FONT, size=9, bold=True)
+        _text_cell(sheet.cell(row, 2, text)).font = Font(name=_FONT, size=9)
         sheet.merge_cells(start_row=row, start_column=2, end_row=row, end_column=last)
     for note in report.notes:
         row += 1
-        sheet.cell(row, 1, note).font = Font(name=_FONT, size=9, color="C00000")
+        _text_cell(sheet.cell(row, 1, note)).font = Font(name=_FONT, size=9, color="C00000")
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last)
     row += 2
     header_row = row
     for index, column in enumerate(columns, start=1):
-        cell = sheet.cell(header_row, index, column.header)
+        cell = _text_cell(sheet.cell(header_row, index, column.header))
         cell.font = Font(name=_FONT, bold=True)
         cell.fill = _HEADER_FILL
         cell.border = _BORDER
@@ -221,7 +223,7 @@ def _xlsx_table(sheet: Any, report: Report, table: Table, block: TitleBlock) -> 
         row += 1
         for index, column in enumerate(columns, start=1):
             value = record.get(column.key)
-            cell = sheet.cell(row, index, _xlsx_value(column, value))
+            cell = _text_cell(sheet.cell(row, index, _xlsx_value(column, value)))
             cell.border = _BORDER
             cell.font = Font(name=_FONT, bold=line_kind != "row")
             if line_kind == "subtotal":
@@ -258,7 +260,7 @@ def _xlsx_table(sheet: Any, report: Report, table: Table, block: TitleBlock) -> 
         sheet.cell(row, 1, "（无）").font = Font(name=_FONT, italic=True)
     for note in table.notes:
         row += 2 if note is table.notes[0] else 1
-        sheet.cell(row, 1, note).font = Font(name=_FONT, size=9, italic=True)
+        _text_cell(sheet.cell(row, 1, note)).font = Font(name=_FONT, size=9, italic=True)
     for index, width in enumerate(widths, start=1):
         kind = columns[index - 1].kind
         limit = 48 if kind == "text" else 22
@@ -280,6 +282,16 @@ def _xlsx_table(sheet: Any, report: Report, table: Table, block: TitleBlock) -> 
     sheet.oddFooter.left.text = f"SHA-256 {sha[:16]}…" if sha else ""
 
 
+def _text_cell(cell: Any) -> Any:
+    """Keep a text cell text: openpyxl stores any string that begins with ``=`` as a
+    formula, which Excel and WPS would run. Office and asset names come from many hands
+    and from outside files; they are never formulas."""
+    value = cell.value
+    if isinstance(value, str) and files.formula_like(value):
+        cell.data_type = "s"
+    return cell
+
+
 def _xlsx_value(column: Column, value: Any) -> Any:
     if is_blank(value):
         return None
@@ -297,24 +309,35 @@ def csv_bytes(report: Report, block: TitleBlock) -> bytes:
     """The report as csv in UTF-8 with a BOM: title block, then every table."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([report.title])
+    writer.writerow([files.csv_text(report.title)])
     if report.subtitle:
-        writer.writerow([report.subtitle])
+        writer.writerow([files.csv_text(report.subtitle)])
     for label, value in block:
-        writer.writerow([label, value])
+        writer.writerow([label, files.csv_text(value)])
     for note in report.notes:
-        writer.writerow([note])
+        writer.writerow([files.csv_text(note)])
     for table in report.tables:
         writer.writerow([])
-        writer.writerow([table.title])
-        writer.writerow([c.header for c in table.columns])
+        writer.writerow([files.csv_text(table.title)])
+        writer.writerow([files.csv_text(c.header) for c in table.columns])
         for _, record in table.rows():
-            writer.writerow(
-                [text_of(c, record.get(c.key), grouped=False) for c in table.columns]
-            )
+            writer.writerow([_csv_cell(c, record.get(c.key)) for c in table.columns])
         for note in table.notes:
-            writer.writerow([note])
+            writer.writerow([files.csv_text(note)])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _csv_cell(column: Column, value: Any) -> str:
+    text = text_of(column, value, grouped=False)
+    # a number (a negative amount is "-5.00") stays a number; any text is guarded
+    return (
+        text
+        if column.kind in _NUMERIC and not isinstance(value, str)
+        else files.csv_text(text)
+    )
+
+
+_NUMERIC = frozenset({"money", "count", "percent"})
 
 
 # --- html ----------------------------------------------------------------------------

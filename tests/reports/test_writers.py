@@ -211,3 +211,54 @@ def test_consolidated_html_renders_in_chromium(sample_ledger, tmp_path):
     screenshot(out, png, tmp_path)
     keep_png(png)
     assert Path(png).stat().st_size > 10_000
+
+
+HOSTILE = {
+    '"嘉鱼县人民政府驻武汉办事处"': "\"=cmd|' /C calc'!A0 驻武汉办事处\"",
+    '"别克GL8 鄂L12345"': '"@SUM(1+1)*cmd|x"',
+    '"武昌区办公楼"': '"-2+3+cmd|x"',
+    '"武昌区土地使用权"': '"+咸政办函〔2015〕58号"',
+}
+
+
+def _hostile_books(as_of: str):
+    from tests.reports.conftest import SAMPLE
+    from tests.reports.conftest import books_of
+
+    text = SAMPLE
+    for plain, hostile in HOSTILE.items():
+        assert plain in text
+        text = text.replace(plain, hostile)
+    return books_of(text, as_of)
+
+
+@pytest.mark.parametrize("kind", builders.KINDS)
+def test_names_are_never_formulas_in_xlsx_or_csv(tmp_path, kind):
+    """Names are kept by many hands and imported from outside files: text that begins
+    with =, +, - or @ is written as text, never as a formula (OWASP's CSV injection)."""
+    books, violations = _hostile_books("2016-12-31")
+    report = builders.build(kind, books, violations)
+    xlsx = writers.write(report, tmp_path / f"{kind}.xlsx", block("2016-12-31"))
+    cells = [
+        cell
+        for sheet in load_workbook(xlsx).worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+    ]
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    texts = {c.value for c in cells if isinstance(c.value, str)}
+    raw = writers.write(report, tmp_path / f"{kind}.csv", block("2016-12-31"))
+    fields = [f for r in csv.reader(io.StringIO(raw.read_text("utf-8-sig"))) for f in r]
+    dangerous = [f for f in fields if f.startswith(("=", "+", "@", "\t", "\r"))]
+    assert dangerous == []
+    assert not [f for f in fields if f.startswith("-") and not re.fullmatch(r"-[\d.]+", f)]
+    if kind == "registration":  # the office's name is in the register, as text
+        assert "=cmd|' /C calc'!A0 驻武汉办事处" in texts
+        assert "'=cmd|' /C calc'!A0 驻武汉办事处" in fields
+
+
+def test_numbers_stay_numbers_in_csv():
+    column = builders.Column("amount", "金额", "money")
+    assert writers._csv_cell(column, Decimal("-5.00")) == "-5.00"
+    text = builders.Column("name", "名称", "text")
+    assert writers._csv_cell(text, "-2+3") == "'-2+3"
