@@ -154,9 +154,6 @@ def run(
         config = Config.parse(config)
     filename = (options_map or {}).get("filename") or "<liaison>"
     errors: list[PolicyViolation] = []
-    if config.errors:
-        where = data.new_metadata(filename, _plugin_line(filename))
-        errors = [violation("LI-302", None, m, meta=where) for m in config.errors]
     with model.no_gc():
         books = model.read(
             entries, options_map, as_of=as_of or config.as_of, overrides=config.overrides
@@ -164,6 +161,11 @@ def run(
         errors.extend(books.errors)
         errors.extend(_find(books, config, filename))
     errors = [e for e in errors if config.wants(e.code)]
+    if config.errors:
+        # never filtered by the config itself: `'only': ['LD-2O2']` (a typo) must not
+        # silence the error that says so, and with it every rule
+        where = data.new_metadata(filename, _plugin_line(filename))
+        errors += [violation("LI-302", None, m, meta=where) for m in config.errors]
     errors.sort(key=_order)
     return books, errors
 

@@ -911,7 +911,8 @@ class _Reader:
 
 
 def _custom_strings(entry: data.Custom) -> list[Any]:
-    return [getattr(v, "value", v) for v in entry.values]
+    # a custom directive written with no values at all has None, not []
+    return [getattr(v, "value", v) for v in entry.values or ()]
 
 
 def _code(value: Any) -> str | None:

@@ -632,6 +632,10 @@ def violation(
     source = meta if meta is not None else getattr(entry, "meta", None)
     if not source or "filename" not in source:
         source = data.new_metadata("<liaison>", 0)
+    if isinstance(entry, data.Custom) and entry.values is None:
+        # a custom directive written with no values: Beancount's printer, which
+        # bean-check runs on every error's entry, iterates them and would crash
+        entry = entry._replace(values=[])
     return PolicyViolation(
         source, f"[{code} {rule.name}] {rule.zh}：{message}", entry, code, office, account
     )

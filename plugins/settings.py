@@ -75,6 +75,21 @@ class Settings(BaseModel):
     consolidation: bool
     reception_per_person: Decimal | None = None
 
+    @field_validator("ban_from", "register_by", "decide_by", "dispose_by", "delink_by")
+    @classmethod
+    def _plausible_date(cls, value: datetime.date) -> datetime.date:
+        # a date at the calendar's end (9999-12-31) overflows every deadline + grace
+        if not 1900 <= value.year <= 2100:
+            raise ValueError("应为 1900 至 2100 年之间的日期")
+        return value
+
+    @field_validator("close_grace", "audit_grace", "remit_within", "appraisal_valid")
+    @classmethod
+    def _plausible_days(cls, value: int) -> int:
+        if not 0 <= value <= 36500:
+            raise ValueError("应为 0 至 36500 之间的天数")
+        return value
+
     @field_validator(
         "kept_without_approval", "kept_with_approval", "abolished", mode="before"
     )
