@@ -1370,17 +1370,29 @@ def _make_txn(books: Books, reader: _Reader, entry: data.Transaction) -> Txn | N
         else:
             return None
     txn = Txn(entry, books.roles, disposal_given)
+    # a finding on the metadata names the office whose accounts the transaction moves
+    read = disposal_given or "approval" in meta or "guests" in meta
+    where = {"office": _office_of(books, entry)} if read else {}
     if disposal_given:
-        txn.disposal = reader.word(entry, meta, "disposal", METHODS)
-        txn.price_approval = reader.text(entry, meta, "price-approval")
-        txn.appraisal = reader.money(entry, meta, "appraisal")
-        txn.appraisal_date = reader.date(entry, meta, "appraisal-date")
-        txn.recipient = reader.text(entry, meta, "recipient")
+        txn.disposal = reader.word(entry, meta, "disposal", METHODS, **where)
+        txn.price_approval = reader.text(entry, meta, "price-approval", **where)
+        txn.appraisal = reader.money(entry, meta, "appraisal", **where)
+        txn.appraisal_date = reader.date(entry, meta, "appraisal-date", **where)
+        txn.recipient = reader.text(entry, meta, "recipient", **where)
     if "approval" in meta:
-        txn.approval = reader.text(entry, meta, "approval")
+        txn.approval = reader.text(entry, meta, "approval", **where)
     if "guests" in meta:
-        txn.guests = reader.count(entry, meta, "guests")
+        txn.guests = reader.count(entry, meta, "guests", **where)
     return txn
+
+
+def _office_of(books: Books, entry: data.Transaction) -> str | None:
+    """The first office whose account a transaction posts to, if any."""
+    for posting in entry.postings:
+        role = books.role(posting.account)
+        if role is not None and role.kind is Kind.OFFICE:
+            return role.code
+    return None
 
 
 def _check_declarations(books: Books, reader: _Reader) -> None:

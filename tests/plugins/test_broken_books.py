@@ -85,3 +85,38 @@ def test_a_config_naming_real_rules_filters_as_asked(tmp_path):
     plugin = "plugin \"plugins.rules\" \"{'only': ['LD-202']}\""
     path = _ledger(tmp_path, PROGRAM + '2015-01-01 custom "office"\n', plugin)
     assert _ours(path) == []  # the LI-302 on the office is not among the rules asked for
+
+
+DISPOSAL = PROGRAM + """\
+2015-01-01 custom "government" "XN-JY" "嘉鱼县人民政府"
+  level: "county"
+2015-01-01 custom "office" "XN-JY-WH" "嘉鱼县人民政府驻武汉办事处"
+  government: "XN-JY"
+  host: "武汉"
+  program: "HB-2015"
+2015-01-01 open Assets:Office:XN-JY-WH:Vehicles:V1 CNY
+2015-01-01 open Equity:Office:XN-JY-WH:NetAssets CNY
+2015-01-01 open Expenses:Office:XN-JY-WH:Disposal CNY
+2015-01-02 * "期初"
+  Assets:Office:XN-JY-WH:Vehicles:V1  1000.00 CNY
+  Equity:Office:XN-JY-WH:NetAssets
+2015-08-20 * "交易中心" "拍卖"
+  disposal: "gift"
+  appraisal: "五万元"
+  Assets:Office:XN-JY-WH:Vehicles:V1  -1000.00 CNY
+  Expenses:Office:XN-JY-WH:Disposal  1000.00 CNY
+"""
+
+
+def test_bad_metadata_on_a_disposal_names_its_office(tmp_path):
+    """The transaction's accounts name the office: LI-302 says which, so the JSON's
+    office and the 清理规范 page can group it."""
+    found = [e for e in _ours(_ledger(tmp_path, DISPOSAL)) if e.code == "LI-302"]
+    assert sorted((e.office, e.source["lineno"]) for e in found) == [
+        ("XN-JY-WH", 16),
+        ("XN-JY-WH", 16),
+    ]
+    assert {e.message.split("：")[1].split(" ")[0] for e in found} == {
+        "`disposal:`",
+        "`appraisal:`",
+    }
