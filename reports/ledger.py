@@ -51,6 +51,27 @@ class Loaded:
     violations: list[PolicyViolation]
 
 
+def books_sha256(main: Path, files: Any) -> str:
+    """The SHA-256 of all the books: the main file and every file Beancount loaded for it.
+
+    The digest is the SHA-256 of the lines ``<path>\t<SHA-256 of the file>\n``, one a
+    file, sorted by path, each path relative to the main file's folder with ``/`` between
+    its parts (``main.beancount``, ``xianning/xn-tc-wh.beancount``): an edit in any file,
+    a file added to or dropped from the includes, or a file renamed changes it, and it is
+    the same wherever the folder is copied. ``sha256sum`` of each file and the lines above
+    recompute it by hand.
+    """
+    folder = main.resolve().parent
+    lines = []
+    for name in sorted({os.path.realpath(f) for f in files} | {str(main.resolve())}):
+        try:
+            relative = Path(name).relative_to(folder).as_posix()
+        except ValueError:  # a file outside the books' folder: named as it is
+            relative = Path(name).as_posix()
+        lines.append(f"{relative}\t{sha256_of(Path(name))}\n")
+    return hashlib.sha256("".join(sorted(lines)).encode("utf-8")).hexdigest()
+
+
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
@@ -84,10 +105,14 @@ def load(path: str | os.PathLike[str], as_of: datetime.date | None = None) -> Lo
     if not path.is_file():
         raise LedgerUnreadable(f"{path}：账本文件不存在（no such ledger file）；请检查路径")
     try:
-        sha = sha256_of(path)
+        sha256_of(path)
     except OSError as exc:
         raise LedgerUnreadable(f"{path}：无法读取账本：{exc.strerror or exc}") from exc
     entries, errors, options = loader.load_file(str(path))
+    try:
+        sha = books_sha256(path, options.get("include") or ())
+    except OSError as exc:
+        raise LedgerUnreadable(f"{path}：无法读取账本：{exc.strerror or exc}") from exc
     kept = [e for e in errors if not isinstance(e, PolicyViolation)]
     config = ledger_config(options)
     books, violations = engine.run(entries, options, config, as_of=as_of)

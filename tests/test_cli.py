@@ -7,6 +7,7 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import textwrap
 import unicodedata
 from pathlib import Path
@@ -79,7 +80,9 @@ def test_json_has_the_contract_fields_and_the_ledgers_sha256(tmp_path, capsys):
     assert code == 1
     report = json.loads(out)
     assert report["ledger"] == str(ledger)
-    assert report["sha256"] == hashlib.sha256(ledger.read_bytes()).hexdigest()
+    # the digest of all the books (here one file), as the README defines it
+    line = f"{ledger.name}\t{hashlib.sha256(ledger.read_bytes()).hexdigest()}\n"
+    assert report["sha256"] == hashlib.sha256(line.encode("utf-8")).hexdigest()
     assert report["as_of"] == "2016-06-30"
     [violation] = report["violations"]
     assert set(violation) == set(cli.FIELDS)
@@ -334,3 +337,35 @@ def test_usage_errors_and_help_speak_chinese(capsys):
     assert out.startswith("用法：liaison")
     assert "显示本帮助并退出" in out and "对账本运行全部规则" in out
     assert "导入资产清查登记表或处置结果" in out
+
+
+def test_the_sha256_covers_every_file_of_the_books(tmp_path, capsys):
+    """An edit in an included file changes the digest; so does renaming one; copying
+    the folder elsewhere does not."""
+    books = tmp_path / "books"
+    (books / "offices").mkdir(parents=True)
+    main = write(books, staff=4)
+    (books / "offices" / "extra.beancount").write_text(
+        '2015-01-01 custom "fava-option" "language" "zh"\n', encoding="utf-8"
+    )
+    main.write_text(
+        main.read_text("utf-8") + '\ninclude "offices/extra.beancount"\n', "utf-8"
+    )
+
+    def digest(path):
+        code, out, _ = run(capsys, "check", str(path), "--format", "json")
+        return json.loads(out)["sha256"]
+
+    first = digest(main)
+    lines = sorted(
+        f"{p.relative_to(books).as_posix()}\t{hashlib.sha256(p.read_bytes()).hexdigest()}\n"
+        for p in (main, books / "offices" / "extra.beancount")
+    )
+    assert first == hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
+    copy = tmp_path / "copy"
+    shutil.copytree(books, copy)
+    assert digest(copy / main.name) == first
+    (books / "offices" / "extra.beancount").write_text(
+        '2015-01-01 custom "fava-option" "language" "en"\n', encoding="utf-8"
+    )
+    assert digest(main) != first

@@ -31,7 +31,7 @@ def test_report_writes_every_kind_in_every_format(
 
 
 def test_report_title_block_names_the_ledger_and_its_hash(sample_ledger, tmp_path):
-    from reports.ledger import sha256_of
+    from reports.ledger import books_sha256
 
     out = tmp_path / "r.xlsx"
     assert (
@@ -50,7 +50,7 @@ def test_report_title_block_names_the_ledger_and_its_hash(sample_ledger, tmp_pat
     )
     sheet = load_workbook(out).worksheets[0]
     values = [sheet.cell(r, 2).value for r in range(1, 10)]
-    assert sha256_of(sample_ledger) in values
+    assert books_sha256(sample_ledger, [sample_ledger]) in values
     assert str(sample_ledger) in values
     assert "2016-12-31" in values
 
