@@ -579,7 +579,23 @@ def build_parser() -> argparse.ArgumentParser:
     _import_parser(sub)
     report_command.register(sub)
     _new_parser(sub)
+    verify = sub.add_parser(
+        "verify",
+        help="核验报表或导出是否正是从这套账本生成的",
+        description="读出报表（xlsx、csv、html）或导出文件夹写明的账本 SHA-256 和截至日期，"
+        "与账本（主文件和它 include 的每一个文件）现在的 SHA-256 对照。"
+        "退出码：0 出自这套账本；1 不是（写明两个 SHA-256）；2 文件或账本无法读取。",
+    )
+    verify.add_argument("file", type=Path, metavar="FILE", help="报表文件或导出文件夹")
+    verify.add_argument("ledger", type=Path, metavar="LEDGER", help="账本主文件")
+    verify.set_defaults(func=cmd_verify)
     return parser
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from reports import verify
+
+    return verify.run(args.file, args.ledger, sys.stdout, sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
