@@ -291,16 +291,30 @@ def explanation_text(rule: Rule, width: int = WIDTH) -> str:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     ledger = Path(args.ledger) if args.ledger else EXAMPLE
+    return _fava("demo", ledger, args.host, args.port, read_only=False)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    return _fava("serve", args.ledger, args.host, args.port, read_only=args.audit)
+
+
+def _fava(command: str, ledger: Path, host: str, port: int, *, read_only: bool) -> int:
+    """Fava on ``ledger`` (its 清理规范 page comes with the ledger's extension line)."""
     if not ledger.is_file():
-        print(f"liaison demo: {ledger}：账本文件不存在", file=sys.stderr)
+        print(f"liaison {command}: {ledger}：账本文件不存在", file=sys.stderr)
         return EXIT_UNUSABLE
-    argv = ["fava", "--host", args.host, "--port", str(args.port), str(ledger)]
-    print(f"Fava 已打开 {ledger}：http://{args.host}:{args.port}/", file=sys.stderr)
+    argv = ["--host", host, "--port", str(port), str(ledger)]
+    if read_only:
+        # no endpoint that writes: Fava refuses every PUT, POST and DELETE (the
+        # 清理规范 upload included) with 401
+        argv.insert(0, "--read-only")
+    mode = "（只读）" if read_only else ""
+    print(f"Fava 已打开 {ledger}{mode}：http://{host}:{port}/", file=sys.stderr)
     os.environ.setdefault("BEANCOUNT_DISABLE_LOAD_CACHE", "1")
     from fava.cli import main as fava_main
 
     try:
-        fava_main.main(args=argv[1:], prog_name="fava", standalone_mode=True)
+        fava_main.main(args=argv, prog_name="fava", standalone_mode=True)
     except KeyboardInterrupt:
         pass
     return EXIT_OK
@@ -589,6 +603,18 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("file", type=Path, metavar="FILE", help="报表文件或导出文件夹")
     verify.add_argument("ledger", type=Path, metavar="LEDGER", help="账本主文件")
     verify.set_defaults(func=cmd_verify)
+    serve = sub.add_parser(
+        "serve",
+        help="用 Fava 打开账本（--audit：只读，供审计）",
+        description="用 Fava 打开账本和清理规范页面。--audit：只读，没有任何可写入的入口"
+        "（上传也被拒绝），默认只监听本机 127.0.0.1；要在局域网中给审计人员使用，"
+        "请放在带登录验证的反向代理之后（见 README）。",
+    )
+    serve.add_argument("ledger", type=Path, metavar="LEDGER", help="账本主文件")
+    serve.add_argument("--audit", action="store_true", help="只读：不能修改、不能上传")
+    serve.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1）")
+    serve.add_argument("--port", type=int, default=5000, help="端口（默认 5000）")
+    serve.set_defaults(func=cmd_serve)
     return parser
 
 

@@ -369,3 +369,34 @@ def test_the_sha256_covers_every_file_of_the_books(tmp_path, capsys):
         '2015-01-01 custom "fava-option" "language" "en"\n', encoding="utf-8"
     )
     assert digest(main) != first
+
+
+def _fava_args(monkeypatch) -> list[list[str]]:
+    from fava.cli import main as fava_main
+
+    called: list[list[str]] = []
+    monkeypatch.setattr(fava_main, "main", lambda args, **_: called.append(list(args)))
+    return called
+
+
+def test_serve_audit_is_read_only_and_local(monkeypatch, capsys, tmp_path):
+    called = _fava_args(monkeypatch)
+    ledger = write(tmp_path)
+    assert run(capsys, "serve", str(ledger), "--audit")[0] == 0
+    assert called == [["--read-only", "--host", "127.0.0.1", "--port", "5000", str(ledger)]]
+
+
+def test_serve_without_audit_writes_and_binds_where_told(monkeypatch, capsys, tmp_path):
+    called = _fava_args(monkeypatch)
+    ledger = write(tmp_path)
+    code, _, err = run(capsys, "serve", str(ledger), "--host", "0.0.0.0", "--port", "5080")
+    assert code == 0
+    assert called == [["--host", "0.0.0.0", "--port", "5080", str(ledger)]]
+    assert "只读" not in err
+
+
+def test_serve_a_missing_ledger(monkeypatch, capsys, tmp_path):
+    called = _fava_args(monkeypatch)
+    code, _, err = run(capsys, "serve", str(tmp_path / "none.beancount"), "--audit")
+    assert code == 2 and called == []
+    assert "账本文件不存在" in err
