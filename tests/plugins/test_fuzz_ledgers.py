@@ -10,7 +10,7 @@ plugin, as bean-check and Fava load it, and judged as ``liaison check`` judges i
 A crash is what the engine logs when it catches a rule's exception (it then reports an
 internal LI-302 so the others' results survive): no such log record may appear, every
 error must be a Beancount error or a ``PolicyViolation`` of a catalogued code, and
-``liaison check`` must answer 0 or 1. The default run makes 150 ledgers; the test
+``liaison check`` must answer 0 or 1. The default run makes 300 ledgers; the test
 marked ``slow`` makes 10,000 (``pytest -m slow tests/plugins/test_fuzz_ledgers.py``).
 """
 
@@ -195,7 +195,7 @@ def _judge(text: str, tmp: Path, caplog: pytest.LogCaptureFixture) -> None:
             assert type(error).__module__.startswith("beancount"), (type(error), text)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
 @given(ledgers())
 def test_random_ledgers_never_crash_a_rule(tmp_path_factory, caplog, text):
     _judge(text, tmp_path_factory.mktemp("fuzz"), caplog)

@@ -12,31 +12,37 @@ from reports import cli
 EXAMPLE = Path(__file__).resolve().parents[2] / "ledger"
 
 
+KINDS = ("disposal", "progress", "registration", "reconciliation", "reception")
+FORMATS = ("xlsx", "csv", "html")
+
+
 @pytest.fixture(scope="module")
 def drawn(tmp_path_factory):
-    """A copy of the example, and a report of each format and an export drawn from it."""
+    """A copy of the example, a report of each kind and format and an export from it."""
     folder = tmp_path_factory.mktemp("verify")
     shutil.copytree(EXAMPLE, folder / "ledger")
     main = folder / "ledger" / "main.beancount"
     outputs = {}
-    for suffix in ("xlsx", "csv", "html"):
-        out = folder / f"disposal.{suffix}"
-        assert cli.main(["report", "disposal", str(main), "--output", str(out)]) == 0
-        outputs[suffix] = out
+    for kind in KINDS:
+        for suffix in FORMATS:
+            out = folder / f"{kind}.{suffix}"
+            assert cli.main(["report", kind, str(main), "--output", str(out)]) == 0
+            outputs[f"{kind}.{suffix}"] = out
+    outputs.update({suffix: outputs[f"disposal.{suffix}"] for suffix in FORMATS})
     exported = folder / "export"
     assert cli.main(["export", str(main), "--output", str(exported)]) == 0
     outputs["export"] = exported
     return main, outputs
 
 
-@pytest.mark.parametrize("kind", ["xlsx", "csv", "html", "export"])
+@pytest.mark.parametrize("kind", [f"{k}.{f}" for k in KINDS for f in FORMATS] + ["export"])
 def test_drawn_from_these_books(drawn, kind, capsys):
     main, outputs = drawn
     assert cli.main(["verify", str(outputs[kind]), str(main)]) == 0
     assert "出自这套账本" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("kind", ["xlsx", "csv", "html", "export"])
+@pytest.mark.parametrize("kind", [f"{k}.{f}" for k in KINDS for f in FORMATS] + ["export"])
 def test_an_edit_in_an_included_file_is_found(drawn, kind, tmp_path, capsys):
     main, outputs = drawn
     books = tmp_path / "ledger"
