@@ -22,7 +22,6 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import re
-from collections.abc import Collection
 from collections.abc import Iterable
 from collections.abc import Iterator
 from decimal import Decimal
@@ -381,7 +380,6 @@ def inventory_entries(
     default_date: datetime.date | None = None,
     stats: Stats | None = None,
     keep_duplicates: bool = False,
-    file_ids: Collection[str] | None = None,
 ) -> Iterator[data.Directive]:
     """Register rows to ``open`` directives and opening transactions (SPEC 2.2, 5).
 
@@ -395,9 +393,6 @@ def inventory_entries(
         stats: Receives counts.
         keep_duplicates: Yield the entries of rows the ledger already holds too, marked
             ``__duplicate__`` (beangulp and Fava show them greyed out).
-        file_ids: The ids of the file as ``rows.typed_rows`` collects them (it refuses
-            duplicates itself). Given, this function keeps no per-row state of its own;
-            else it tracks ids and accounts itself.
     Yields:
         For each new row an ``open`` and (unless the carrying amount is zero) an opening
         transaction against ``Equity:Office:<OFFICE>:NetAssets``; at the end the opens
@@ -410,7 +405,7 @@ def inventory_entries(
     bases: dict[str, bool] = {}  # account base to whether it is valid, per office/category
     for where, row in rows:
         stats.rows += 1
-        first = seen.get(row.asset_id) if file_ids is None else None
+        first = seen.get(row.asset_id)
         if first is not None:
             ctx.problem(
                 where,
@@ -419,8 +414,7 @@ def inventory_entries(
                 row.asset_id,
             )
             continue
-        if file_ids is None:
-            seen[row.asset_id] = where.row
+        seen[row.asset_id] = where.row
         if offices is not None and row.office not in offices:
             ctx.problem(
                 where,
@@ -456,7 +450,7 @@ def inventory_entries(
                     entry.meta[DUPLICATE] = True
                     yield entry
             continue
-        account, derived, valid = _inventory_account(ctx, row, file_ids, bases)
+        account, valid = _inventory_account(ctx, row, bases)
         if not valid:
             ctx.problem(
                 where,
@@ -468,8 +462,7 @@ def inventory_entries(
         equity = f"Equity:Office:{row.office}:NetAssets"
         if row.book_value and not ctx.need(equity, booked, where, "date"):
             continue
-        if derived or file_ids is None:
-            ctx.taken.add(account)
+        ctx.taken.add(account)
         stats.count(row.office, row.category, row.book_value, new=True)
         for entry in _inventory_directives(ctx, row, booked, where, account):
             stats.entries += 1
@@ -491,17 +484,12 @@ def _valid_account(name: str) -> bool:
 
 
 def _inventory_account(
-    ctx: _Context,
-    row: InventoryRow,
-    file_ids: Collection[str] | None,
-    bases: dict[str, bool],
-) -> tuple[str, bool, bool]:
-    """The row's account, whether its leaf differs from its id, and whether it is valid.
+    ctx: _Context, row: InventoryRow, bases: dict[str, bool]
+) -> tuple[str, bool]:
+    """The row's account, and whether it is valid.
 
-    Two ids can make one leaf (``A/1`` and ``A-1``): the later gets ``-2``. An id that is
-    its own leaf is unique in the file, so only derived leaves need remembering: one
-    clashes with an earlier plain id if that id is the leaf, with a later one because
-    the later one finds the derived account taken.
+    Two ids can make one leaf (``A/1`` and ``A-1``): the later gets ``-2``, finding the
+    earlier's account taken (``ctx.taken`` holds every account opened so far).
 
     An id of ASCII capitals, digits and single hyphens is a valid component, with a
     ``-2`` too; its account is then valid exactly when the base is, which ``bases``
@@ -510,22 +498,18 @@ def _inventory_account(
     base = f"{ASSET_ROOT[row.category]}:Office:{row.office}:{row.category}"
     asset_id = row.asset_id
     plain = _PLAIN_LEAF.fullmatch(asset_id) is not None
-    leaf = candidate = asset_id if plain else leaf_for(asset_id)
-    derived = leaf != asset_id
+    leaf = asset_id if plain else leaf_for(asset_id)
     account = f"{base}:{leaf}"
     suffix = 2
-    while account in ctx.taken or (
-        derived and file_ids is not None and candidate in file_ids
-    ):
-        candidate = f"{leaf}-{suffix}"
-        account = f"{base}:{candidate}"
+    while account in ctx.taken:
+        account = f"{base}:{leaf}-{suffix}"
         suffix += 1
     if not plain:
-        return account, derived, _valid_account(account)
+        return account, _valid_account(account)
     valid = bases.get(base)
     if valid is None:
         valid = bases[base] = _valid_account(base)
-    return account, derived, valid
+    return account, valid
 
 
 def _inventory_directives(
@@ -625,7 +609,6 @@ def disposal_entries(
     filename: str,
     stats: Stats | None = None,
     keep_duplicates: bool = False,
-    file_ids: Collection[str] | None = None,
 ) -> Iterator[data.Directive]:
     """Disposal results to transactions in the 政府会计制度 form of SPEC section 2.3.
 
