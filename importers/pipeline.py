@@ -85,9 +85,7 @@ CATEGORY_WORDS = {
     "Receivables": "债权",
     "Payables": "债务",
     "Cash": "资金",
-    "transfer": "无偿划转",
-    "auction": "拍卖",
-    "sale": "有偿转让",
+    **convert.METHOD_WORDS,
 }
 """How the summary names a category or method."""
 

@@ -401,7 +401,13 @@ class DisposalRow(BaseModel):
     counterparty: OptionalText = None
 
 
-DESCRIBED = {key: key.replace("-", "_") for key in words.DESCRIPTIVE_HEADERS}
+def _model_field(column: str) -> str:
+    """A column's field on the row model: the metadata key ``accumulated-depreciation``
+    is ``accumulated_depreciation`` there; schema fields are named alike."""
+    return column.replace("-", "_")
+
+
+DESCRIBED = {key: _model_field(key) for key in words.DESCRIPTIVE_HEADERS}
 """Descriptive metadata keys to their fields on ``InventoryRow``."""
 
 MODELS: dict[str, type[BaseModel]] = {"inventory": InventoryRow, "disposals": DisposalRow}
@@ -436,11 +442,6 @@ class Where:
 # --- Typed rows -------------------------------------------------------------------------
 
 
-_FIELD_KEYS = {
-    "accumulated-depreciation": "accumulated_depreciation",
-}
-
-
 def typed_rows(
     layout: Layout,
     schema: Schema,
@@ -468,17 +469,13 @@ def typed_rows(
     """
     model = MODELS[schema.kind]
     columns = layout.columns
-    units = {
-        (_FIELD_KEYS.get(f, f)): c.unit for f, c in columns.items() if c.unit is not None
-    }
+    units = {_model_field(f): c.unit for f, c in columns.items() if c.unit is not None}
     context = {"units": units}
     # each column's field on the model (累计折旧 is accumulated-depreciation in the
     # metadata, accumulated_depreciation on the model), and back
-    fields = {_FIELD_KEYS.get(f, f): c.index for f, c in columns.items()}
-    column_of = {_FIELD_KEYS.get(f, f): f for f in columns}
-    required = {
-        name for name, info in model.model_fields.items() if info.is_required()
-    }
+    fields = {_model_field(f): c.index for f, c in columns.items()}
+    column_of = {_model_field(f): f for f in columns}
+    required = {name for name, info in model.model_fields.items() if info.is_required()}
     width = max((c.index for c in columns.values()), default=0) + 1
     place_office = "office" in schema.fields and "office" not in columns
     amounts: dict[int, dict[str, Any]] = {}
@@ -580,10 +577,8 @@ def _check_totals(
                     where.problem(f"{total.word}行的金额无法读取：{exc}", field, cell)
                 )
                 continue
-            name = _FIELD_KEYS.get(field, field)
-            summed = sum(
-                (amounts[n].get(name) or ZERO for n in total.closes), ZERO
-            )
+            name = _model_field(field)
+            summed = sum((amounts[n].get(name) or ZERO for n in total.closes), ZERO)
             if summed == stated:
                 continue
             rows = rows_closed(total.closes)
