@@ -48,6 +48,11 @@ def write_atomic(path: Path, fill: Callable[[str], object]) -> Path:
     return path
 
 
+SHA_LABEL = "SHA-256"
+AS_OF_LABEL = "截至日期"
+"""The title-block labels of the books' digest and the as-of date: every report writes
+them (``writers.title_block``) and ``liaison verify`` reads them back."""
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 """How a cell's text may start that a spreadsheet takes for a formula (OWASP's list)."""
 

@@ -19,14 +19,14 @@ import re
 from pathlib import Path
 from typing import IO
 
+from reports.files import AS_OF_LABEL
+from reports.files import SHA_LABEL
 from reports.ledger import books_sha256
 
 EXIT_SAME = 0
 EXIT_DIFFERENT = 1
 EXIT_UNREADABLE = 2
 
-SHA_LABEL = "SHA-256"
-AS_OF_LABEL = "截至日期"
 _HEX = re.compile(r"[0-9a-f]{64}")
 _HTML_ROW = re.compile(r"<tr><th>([^<]*)</th><td>([^<]*)</td></tr>")
 

@@ -67,8 +67,8 @@ def title_block(
     as_of_text = as_of.isoformat() if isinstance(as_of, datetime.date) else (as_of or "")
     return [
         ("账本文件", str(ledger)),
-        ("SHA-256", sha256),
-        ("截至日期", as_of_text),
+        (files.SHA_LABEL, sha256),
+        (files.AS_OF_LABEL, as_of_text),
         ("生成时间", generated.isoformat(timespec="seconds")),
     ]
 
@@ -278,7 +278,7 @@ def _xlsx_table(sheet: Any, report: Report, table: Table, block: TitleBlock) -> 
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_options.horizontalCentered = True
     sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
-    sha = dict(block).get("SHA-256", "")
+    sha = dict(block).get(files.SHA_LABEL, "")
     sheet.oddFooter.left.text = f"SHA-256 {sha[:16]}…" if sha else ""
 
 
