@@ -105,7 +105,8 @@ def load(path: str | os.PathLike[str], as_of: datetime.date | None = None) -> Lo
     if not path.is_file():
         raise LedgerUnreadable(f"{path}：账本文件不存在（no such ledger file）；请检查路径")
     try:
-        sha256_of(path)
+        with open(path, "rb"):  # unreadable is said here, before Beancount reads it
+            pass
     except OSError as exc:
         raise LedgerUnreadable(f"{path}：无法读取账本：{exc.strerror or exc}") from exc
     entries, errors, options = loader.load_file(str(path))
