@@ -1,28 +1,36 @@
-"""The ``liaison`` command line (SPEC section 6).
+"""The ``liaison`` command line (SPEC section 6): every subcommand's arguments, here.
 
-``check``, ``explain`` and ``import`` (whose work is ``importers.pipeline``) live here;
-``report``, ``export`` and ``consolidate`` by ``reports.command``; ``new`` writes a ledger
-skeleton (``reports.skeleton``); ``demo`` starts Fava on the bundled example.
+Each command reads its arguments here and does its work where that work belongs:
+
+- ``check``: ``reports.ledger`` loads and judges the books, ``reports.check`` prints;
+- ``explain``: ``reports.explain``;
+- ``import``: ``importers.pipeline``;
+- ``report``: ``reports.builders`` makes the report, ``reports.writers`` writes it;
+- ``export`` and ``consolidate``: ``reports.export`` (and ``reports.writers``);
+- ``verify``: ``reports.verify``;
+- ``new``: ``reports.skeleton``;
+- ``demo`` and ``serve``: Fava (``reports.serve``).
+
+Exit 0 when done (``check``: no violation), 1 for violations (``check``) or a report
+not drawn from the books (``verify``), 2 on bad usage or an input or output that
+cannot be used, with a Chinese message naming it. Each command imports its own work
+when it runs: ``liaison check`` must not wait for pandas, openpyxl or DuckDB.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime
-import json
-import os
 import re
 import sys
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 from typing import Any
 from typing import NoReturn
 
-from plugins.rules import RULES
-from plugins.rules import Rule
+from plugins.catalogue import RULES
+from reports.serve import EXAMPLE
 
 if TYPE_CHECKING:
     from reports import ledger as ledger_lib
@@ -31,27 +39,36 @@ EXIT_OK = 0
 EXIT_VIOLATIONS = 1
 EXIT_UNUSABLE = 2
 
-FIELDS = (
-    "code",
-    "name",
-    "clause",
-    "office",
-    "account",
-    "date",
-    "filename",
-    "lineno",
-    "message",
-)
+KIND_HELP = {
+    "disposal": "资产处置明细表：每项已处置的资产一行",
+    "progress": "清理规范工作进度：机构、阶段、违规事项",
+    "registration": "附表一 核实登记表：每个机构一行",
+    "reconciliation": "资金、往来款项和债权债务：每个撤销机构",
+    "reception": "公务接待信息公开：按机构和年度",
+}
+"""The kinds ``liaison report`` makes (``reports.builders.KINDS``), with their help."""
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "ledger" / "main.beancount"
+
+# --- argument types ------------------------------------------------------------------
 
 
 def iso_date(text: str) -> datetime.date:
+    """An ``--as-of`` date: ``2016-12-31``."""
     try:
         return datetime.date.fromisoformat(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(
             f"{text!r} 不是日期，应写作 2016-12-31 这样的格式"
+        ) from exc
+
+
+def import_date(text: str) -> datetime.date:
+    """An import's ``--date``: the booking date of rows that give none."""
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(
+            f"日期应写作 2015-07-25 这样的格式：{text!r}"
         ) from exc
 
 
@@ -64,189 +81,56 @@ def rule_code(text: str) -> str:
     return code
 
 
-# --- check ---------------------------------------------------------------------------
+# --- the commands --------------------------------------------------------------------
 
 
-def violation_rows(loaded: ledger_lib.Loaded) -> list[dict[str, Any]]:
-    """Every violation and Beancount error as the rows of ``--format json|csv``."""
-    rows = []
-    for error in loaded.beancount_errors:
-        source = error.source or {}
-        entry = getattr(error, "entry", None)
-        rows.append(
-            {
-                "code": "BEANCOUNT",
-                "name": type(error).__name__,
-                "clause": "",
-                "office": None,
-                "account": getattr(entry, "account", None),
-                "date": _date_of(entry),
-                "filename": source.get("filename"),
-                "lineno": source.get("lineno"),
-                "message": str(error.message).strip(),
-            }
-        )
-    for v in loaded.violations:
-        rule = RULES[v.code]
-        rows.append(
-            {
-                "code": v.code,
-                "name": rule.name,
-                "clause": rule.clause,
-                "office": v.office,
-                "account": v.account,
-                "date": _date_of(v.entry),
-                "filename": v.source.get("filename"),
-                "lineno": v.source.get("lineno"),
-                "message": v.message,
-            }
-        )
-    return rows
+def _fail(command: str, message: str) -> int:
+    print(f"liaison {command}: {message}", file=sys.stderr)
+    return EXIT_UNUSABLE
 
 
-def _date_of(entry: Any) -> str | None:
-    date = getattr(entry, "date", None)
-    return date.isoformat() if isinstance(date, datetime.date) else None
-
-
-def cmd_check(args: argparse.Namespace) -> int:
-    from reports import ledger as ledger_lib  # deferred, as each command's own work is
+def _load(command: str, args: argparse.Namespace) -> ledger_lib.Loaded | None:
+    """The books of ``args.ledger`` judged at ``args.as_of``, or None after saying why
+    they cannot be read. Reports and exports also warn of Beancount's own errors."""
+    from reports import ledger as ledger_lib
 
     try:
         loaded = ledger_lib.load(args.ledger, args.as_of)
     except ledger_lib.LedgerUnreadable as exc:
-        print(f"liaison check: {exc}", file=sys.stderr)
+        _fail(command, str(exc))
+        return None
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        _fail(command, f"{args.ledger}：无法读取账本：{exc}")
+        return None
+    if loaded.beancount_errors and command != "check":
+        print(
+            f"liaison {command}: 提醒：{args.ledger} 有 "
+            f"{len(loaded.beancount_errors)} 个 Beancount 错误；"
+            "`liaison check` 可列出",
+            file=sys.stderr,
+        )
+    return loaded
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from reports import check
+
+    loaded = _load("check", args)
+    if loaded is None:
         return EXIT_UNUSABLE
-    rows = violation_rows(loaded)
+    found = check.rows(loaded)
     if args.rule:
         wanted = set(args.rule)
-        rows = [r for r in rows if r["code"] in wanted]
-    out = sys.stdout
-    if args.format == "json":
-        json.dump(
-            {
-                "ledger": str(args.ledger),
-                "sha256": loaded.sha256,
-                "as_of": loaded.as_of.isoformat(),
-                "violations": rows,
-            },
-            out,
-            ensure_ascii=False,
-            indent=2,
-        )
-        out.write("\n")
-    elif args.format == "csv":
-        from reports.files import csv_text
-
-        writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows({k: csv_text(v) for k, v in row.items()} for row in rows)
-    else:
-        for row in rows:
-            where = f"{row['filename']}:{row['lineno']}" if row["filename"] else "?"
-            out.write(f"{where}: {row['message']}\n")
-        counts: dict[str, int] = {}
-        for row in rows:
-            counts[row["code"]] = counts.get(row["code"], 0) + 1
-        summary = ", ".join(f"{code} ×{n}" for code, n in sorted(counts.items()))
-        out.write(
-            f"\n{args.ledger}（sha256 {loaded.sha256[:12]}…）截至 {loaded.as_of}："
-            + (f"{len(rows)} 项违规：{summary}\n" if rows else "没有违规事项\n")
-        )
-    return EXIT_VIOLATIONS if rows else EXIT_OK
-
-
-# --- explain -------------------------------------------------------------------------
-
-
-WIDTH = 88
-"""The width ``liaison explain`` wraps to, in terminal columns."""
-
-_NO_LINE_START = frozenset("，。、；：！？）〕」』》〉】”’％,.;:!?)]}%")
-_NO_LINE_END = frozenset("（〔「『《〈【“‘([{")
-
-
-def display_width(text: str) -> int:
-    """The columns ``text`` takes in a terminal: wide and fullwidth characters (CJK)
-    take two, every other character one."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _wide(ch: str) -> bool:
-    return unicodedata.east_asian_width(ch) in "WF"
-
-
-def _may_break(before: str, after: str) -> bool:
-    """Whether a line may end between two characters with no space between them.
-
-    Chinese breaks between any two characters, and between Chinese and other text,
-    but never before closing punctuation, after opening punctuation, or between a
-    digit and a Chinese character (``58号``, ``3人`` stay whole); other text breaks
-    only at spaces, so metadata keys and account names are never cut.
-    """
-    if not (_wide(before) or _wide(after)):
-        return False
-    if after in _NO_LINE_START or before in _NO_LINE_END:
-        return False
-    return not (before.isdigit() or after.isdigit())
-
-
-def _pieces(text: str) -> list[tuple[str, str]]:
-    """``text`` as the pieces no line may split, each with the spaces before it."""
-    pieces: list[tuple[str, str]] = []
-    space = current = ""
-    for ch in text:
-        if ch.isspace():
-            if current:
-                pieces.append((space, current))
-                space = current = ""
-            space += " "
-            continue
-        if current and _may_break(current[-1], ch):
-            pieces.append((space, current))
-            space = current = ""
-        current += ch
-    if current:
-        pieces.append((space, current))
-    return pieces
-
-
-def wrap(
-    text: str, width: int = WIDTH, initial_indent: str = "", subsequent_indent: str = ""
-) -> list[str]:
-    """``text`` in lines of at most ``width`` columns (:func:`display_width`).
-
-    Like ``textwrap.wrap`` for English (it breaks at spaces, and never at hyphens), and
-    for Chinese, which has no spaces, between characters as Chinese typesetting does.
-    Spaces where a line breaks are dropped; a piece wider than a whole line is cut
-    wherever it must be.
-    """
-    lines: list[str] = []
-    line, used, empty = initial_indent, display_width(initial_indent), True
-    for space, piece in _pieces(text):
-        size = display_width(piece)
-        gap = "" if empty else space
-        if not empty and used + len(gap) + size > width:
-            lines.append(line)
-            line, used, empty = subsequent_indent, display_width(subsequent_indent), True
-            gap = ""
-        if used + len(gap) + size <= width:
-            line, used, empty = line + gap + piece, used + len(gap) + size, False
-            continue
-        for ch in piece:  # wider than a whole line
-            if not empty and used + display_width(ch) > width:
-                lines.append(line)
-                line, used = subsequent_indent, display_width(subsequent_indent)
-            line, used, empty = line + ch, used + display_width(ch), False
-    if not empty:
-        lines.append(line)
-    return lines
+        found = [r for r in found if r["code"] in wanted]
+    check.write(sys.stdout, args.format, str(args.ledger), loaded, found)
+    return EXIT_VIOLATIONS if found else EXIT_OK
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
+    from reports import explain
+
     if not args.code:
-        for each in RULES.values():
-            print(f"{each.code}  {each.name:<28} {each.zh}  {each.title}")
+        print("\n".join(explain.rule_list()))
         return EXIT_OK
     rule = RULES.get(args.code.strip().upper())
     if rule is None:
@@ -256,145 +140,20 @@ def cmd_explain(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_UNUSABLE
-    print(explanation_text(rule))
+    print(explain.explanation_text(rule))
     return EXIT_OK
-
-
-def explanation_text(rule: Rule, width: int = WIDTH) -> str:
-    """What ``liaison explain CODE`` prints: the rule's heading and title, then its
-    explanation in Chinese and in English, each paragraph wrapped to ``width`` columns."""
-    lines = wrap(f"{rule.code} {rule.name} {rule.zh}  ({rule.clause})", width, "", "    ")
-    lines += wrap(rule.title, width, "  ", "    ")
-    for heading, explanation in (
-        ("中文说明", rule.explanation_zh),
-        ("English", rule.explanation),
-    ):
-        lines += ["", heading]
-        for paragraph in explanation.split("\n"):
-            lines += wrap(paragraph, width, "  ", "    ")
-    from plugins import policy
-
-    quotes, note = policy.quoted(rule.code, rule.clause)
-    if quotes:
-        lines += ["", "政策原文"]
-        for clause in quotes:
-            lines += wrap(clause.label, width, "  ", "    ")
-            for paragraph in (clause.text or "（原文未收录）").split("\n"):
-                lines += wrap(paragraph, width, "    ", "    ")
-        if note:
-            lines += wrap(f"注：{note}", width, "  ", "    ")
-    return "\n".join(lines)
-
-
-# --- demo ----------------------------------------------------------------------------
-
-
-def cmd_demo(args: argparse.Namespace) -> int:
-    ledger = Path(args.ledger) if args.ledger else EXAMPLE
-    return _fava("demo", ledger, args.host, args.port, read_only=False)
-
-
-def cmd_serve(args: argparse.Namespace) -> int:
-    return _fava("serve", args.ledger, args.host, args.port, read_only=args.audit)
-
-
-def _fava(command: str, ledger: Path, host: str, port: int, *, read_only: bool) -> int:
-    """Fava on ``ledger`` (its 清理规范 page comes with the ledger's extension line)."""
-    if not ledger.is_file():
-        print(f"liaison {command}: {ledger}：账本文件不存在", file=sys.stderr)
-        return EXIT_UNUSABLE
-    argv = ["--host", host, "--port", str(port), str(ledger)]
-    if read_only:
-        # no endpoint that writes: Fava refuses every PUT, POST and DELETE (the
-        # 清理规范 upload included) with 401
-        argv.insert(0, "--read-only")
-    mode = "（只读）" if read_only else ""
-    print(f"Fava 已打开 {ledger}{mode}：http://{host}:{port}/", file=sys.stderr)
-    os.environ.setdefault("BEANCOUNT_DISABLE_LOAD_CACHE", "1")
-    from fava.cli import main as fava_main
-
-    try:
-        fava_main.main(args=argv, prog_name="fava", standalone_mode=True)
-    except KeyboardInterrupt:
-        pass
-    return EXIT_OK
-
-
-# --- new -----------------------------------------------------------------------------
-
-
-def cmd_new(args: argparse.Namespace) -> int:
-    from reports import skeleton
-
-    code, name = args.government
-    government = skeleton.Government(code, name.strip(), args.level, args.province)
-    try:
-        skeleton.create(args.dir, args.program, government)
-    except skeleton.Refused as exc:
-        print(f"liaison new: {exc}；没有写入任何文件", file=sys.stderr)
-        return EXIT_UNUSABLE
-    print(skeleton.report(str(args.dir), args.program, government))
-    return EXIT_OK
-
-
-def _new_parser(sub: Any) -> None:
-    """``liaison new DIR --program PRESET --government CODE NAME`` (SPEC section 6): the
-    work is ``reports.skeleton``; only the arguments are read here."""
-    from reports import skeleton  # the standard library only: cheap for every command
-
-    new = sub.add_parser(
-        "new",
-        help="为新方案生成一个能无错载入的账本框架",
-        description="在一个新的（或空的）文件夹中生成账本框架：main.beancount（中文标题、"
-        "插件、Fava 中文界面和“清理规范”页面、方案和派出地政府的声明、国库账户）、"
-        "offices.beancount（已注释的办事机构声明样板）、"
-        "registers.beancount（登记表的导入目标）和 imports/ 文件夹。框架没有任何机构，"
-        "载入时没有任何错误或违规。文件夹已存在且不为空、政府代码不合规或方案未知时拒绝，"
-        "退出码 2，不写入任何文件。",
-    )
-    new.add_argument(
-        "dir", type=Path, metavar="DIR", help="要生成的账本文件夹（须不存在或为空）"
-    )
-    new.add_argument(
-        "--program",
-        required=True,
-        choices=tuple(skeleton.PROGRAMS),
-        metavar="PRESET",
-        help="方案预设：capital-2015（驻省会城市办事机构，咸政办函〔2015〕58号）或 "
-        "beijing-2010（驻京办，国办发〔2010〕8号）",
-    )
-    new.add_argument(
-        "--government",
-        required=True,
-        nargs=2,
-        metavar=("CODE", "NAME"),
-        help="派出地政府的代码（ASCII，如 XN）和名称（如 咸宁市人民政府）",
-    )
-    new.add_argument(
-        "--level",
-        choices=skeleton.LEVELS,
-        default="prefecture",
-        metavar="LEVEL",
-        help="派出地政府的级别：" + " | ".join(skeleton.LEVELS) + "（默认 prefecture）",
-    )
-    new.add_argument("--province", metavar="PROVINCE", help="派出地政府所在的省份，如 湖北")
-    new.set_defaults(func=cmd_new)
-
-
-# --- import ---------------------------------------------------------------------------
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    # deferred: check and explain need none of it. The file is read on a thread from
-    # the start, while the importer's modules and the books load (``sheets.Reading``).
-    # An import makes objects and no cycles: the collector is paused throughout, as
-    # for reading a ledger (``model.no_gc``).
+    # The file is read on a thread from the start, while the importer's modules and the
+    # books load (``sheets.Reading``). An import makes objects and no cycles: the
+    # collector is paused throughout, as for reading a ledger (``reader.no_gc``).
     from importers import sheets
 
     reading = sheets.Reading(args.file, str(args.file))  # first: it reads meanwhile
-    from plugins import model
+    from plugins import reader
 
-    with model.no_gc():
+    with reader.no_gc():
         from importers import pipeline
 
         return pipeline.run(
@@ -409,71 +168,121 @@ def cmd_import(args: argparse.Namespace) -> int:
         )
 
 
-def _import_parser(sub: Any) -> None:
-    """``liaison import inventory|disposals`` (SPEC section 6): the work is
-    ``importers.pipeline.run``; only the arguments are read here."""
-    parser = sub.add_parser(
-        "import",
-        help="导入资产清查登记表或处置结果（xlsx、xls、ods、CSV）",
-        description="把资产清查登记表或处置结果变成账本分录。单位保存的原表即可："
-        "标题行、填报单位行、一行或两行表头、合计行（逐一核对）、以元、千元或万元为单位、"
-        "每个机构一个工作表。任何一处有问题则列出全部问题，不写入任何文件。",
-    )
-    kinds = parser.add_subparsers(dest="kind", metavar="KIND", required=True)
-    inventory = kinds.add_parser(
-        "inventory",
-        help="资产清查登记表：每行一项资产、债权或债务",
-        description="每一行生成一个带资产元数据的 open 和一笔记入 "
-        "Equity:Office:<机构>:NetAssets 的期初分录。",
-    )
-    disposals = kinds.add_parser(
-        "disposals",
-        help="处置结果：拍卖、有偿转让、无偿划转",
-        description="每一行生成一笔《政府会计制度》记法的处置分录。",
-    )
-    for kind, command in (("inventory", inventory), ("disposals", disposals)):
-        command.add_argument(
-            "file",
-            type=Path,
-            metavar="FILE",
-            help="xlsx、xls、ods、CSV/TSV（UTF-8 或 GBK），或网上系统导出的 .xls",
-        )
-        command.add_argument(
-            "--ledger",
-            type=Path,
-            metavar="LEDGER",
-            required=kind == "disposals",
-            help="分录所记入的账本：机构、资产编号和账面价值都与它核对",
-        )
-        command.add_argument(
-            "--output", type=Path, metavar="FILE", help="追加到这个文件（不指定则打印）"
-        )
-        command.add_argument(
-            "--sheet",
-            metavar="NAME",
-            help="只导入这个工作表（默认：每个含登记表的工作表）",
-        )
-        command.add_argument(
-            "--dry-run",
-            action="store_true",
-            help="只打印将记入什么（按机构和类别），不写入任何文件",
-        )
-        command.set_defaults(func=cmd_import, date=None)
-    inventory.add_argument(
-        "--date",
-        type=import_date,
-        metavar="DATE",
-        help="没有登记日期的行的记账日期（默认：该机构在账本中的核实登记日期）",
-    )
+def _output_format(command: str, output: Path) -> str | None:
+    """The output's format, or None after printing why it is unusable."""
+    from reports import writers
+
+    kind = writers.format_of(output)
+    if kind is None:
+        _fail(command, f"{output}：输出文件的扩展名应为 .xlsx、.csv 或 .html")
+        return None
+    if not output.parent.is_dir():
+        _fail(command, f"{output}：文件夹 {output.parent} 不存在")
+        return None
+    return kind
 
 
-def import_date(text: str) -> datetime.date:
+def cmd_report(args: argparse.Namespace) -> int:
+    if _output_format("report", args.output) is None:
+        return EXIT_UNUSABLE
+    loaded = _load("report", args)
+    if loaded is None:
+        return EXIT_UNUSABLE
+    from reports import builders
+    from reports import writers
+
+    report = builders.build(args.kind, loaded.books, loaded.violations)
+    block = writers.title_block(str(args.ledger), loaded.sha256, loaded.as_of)
     try:
-        return datetime.date.fromisoformat(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(
-            f"日期应写作 2015-07-25 这样的格式：{text!r}"
-        ) from exc
+        writers.write(report, args.output, block)
+    except OSError as exc:
+        return _fail("report", f"{args.output}：无法写入：{exc.strerror or exc}")
+    print(
+        f"{args.output}: {report.title}, {len(report.main.frame)} row(s), "
+        f"as of {loaded.as_of}, ledger sha256 {loaded.sha256[:12]}…"
+    )
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    if args.output.exists() and not args.output.is_dir():
+        return _fail("export", f"{args.output}：不是文件夹")
+    loaded = _load("export", args)
+    if loaded is None:
+        return EXIT_UNUSABLE
+    from reports import export as export_lib
+
+    tables = export_lib.tables(
+        loaded.books,
+        loaded.violations,
+        ledger=str(args.ledger),
+        sha256=loaded.sha256,
+        locality=export_lib.locality_of(loaded.books, loaded.options),
+    )
+    try:
+        written = export_lib.export(tables, args.output)
+    except OSError as exc:
+        return _fail("export", f"{args.output}：无法写入：{exc.strerror or exc}")
+    counts = ", ".join(f"{p.stem} {tables[p.stem].num_rows}" for p in written)
+    print(f"{args.output}: {counts} (as of {loaded.as_of})")
+    return EXIT_OK
+
+
+def cmd_consolidate(args: argparse.Namespace) -> int:
+    if _output_format("consolidate", args.output) is None:
+        return EXIT_UNUSABLE
+    from reports import export as export_lib
+    from reports import writers
+
+    try:
+        result = export_lib.query(args.directories)
+    except export_lib.ExportError as exc:
+        return _fail("consolidate", str(exc))
+    report = export_lib.build_consolidated(result)
+    block = export_lib.consolidate_block(result)
+    try:
+        writers.write(report, args.output, block)
+    except OSError as exc:
+        return _fail("consolidate", f"{args.output}：无法写入：{exc.strerror or exc}")
+    print(f"{args.output}: {report.title}, {len(result['sources'])} source(s)")
+    return EXIT_OK
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from reports import verify
+
+    return verify.run(args.file, args.ledger, sys.stdout, sys.stderr)
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from reports import skeleton
+
+    code, name = args.government
+    government = skeleton.Government(code, name.strip(), args.level, args.province)
+    try:
+        skeleton.create(args.dir, args.program, government)
+    except skeleton.Refused as exc:
+        return _fail("new", f"{exc}；没有写入任何文件")
+    print(skeleton.report(str(args.dir), args.program, government))
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    ledger = Path(args.ledger) if args.ledger else EXAMPLE
+    return _fava("demo", ledger, args.host, args.port, read_only=False)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    return _fava("serve", args.ledger, args.host, args.port, read_only=args.audit)
+
+
+def _fava(command: str, ledger: Path, host: str, port: int, *, read_only: bool) -> int:
+    if not ledger.is_file():
+        return _fail(command, f"{ledger}：账本文件不存在")
+    from reports import serve
+
+    serve.fava(ledger, host, port, read_only=read_only)
+    return EXIT_OK
 
 
 # --- the parser ----------------------------------------------------------------------
@@ -532,6 +341,7 @@ class ChineseArgumentParser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``liaison`` parser: each subcommand's arguments, in the order of its help."""
     parser = ChineseArgumentParser(
         prog="liaison",
         description="清理规范驻京、驻省会城市办事机构的账本、规则与报表"
@@ -540,7 +350,20 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(
         dest="command", metavar="COMMAND", required=True, title="命令"
     )
+    _check_parser(sub)
+    _explain_parser(sub)
+    _demo_parser(sub)
+    _import_parser(sub)
+    _report_parser(sub)
+    _export_parser(sub)
+    _consolidate_parser(sub)
+    _new_parser(sub)
+    _verify_parser(sub)
+    _serve_parser(sub)
+    return parser
 
+
+def _check_parser(sub: Any) -> None:
     check = sub.add_parser(
         "check",
         help="对账本运行全部规则（审计用）",
@@ -569,6 +392,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.set_defaults(func=cmd_check)
 
+
+def _explain_parser(sub: Any) -> None:
     explain = sub.add_parser(
         "explain",
         help="规则的含义、依据和改正方法",
@@ -578,6 +403,8 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("code", nargs="?", metavar="CODE", help="规则代码，如 LD-202")
     explain.set_defaults(func=cmd_explain)
 
+
+def _demo_parser(sub: Any) -> None:
     demo = sub.add_parser(
         "demo",
         help="用 Fava 打开随附的示例账本",
@@ -588,11 +415,164 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--port", type=int, default=5000, help="端口（默认 5000）")
     demo.set_defaults(func=cmd_demo)
 
-    from reports import command as report_command
 
-    _import_parser(sub)
-    report_command.register(sub)
-    _new_parser(sub)
+def _import_parser(sub: Any) -> None:
+    parser = sub.add_parser(
+        "import",
+        help="导入资产清查登记表或处置结果（xlsx、xls、ods、CSV）",
+        description="把资产清查登记表或处置结果变成账本分录。单位保存的原表即可："
+        "标题行、填报单位行、一行或两行表头、合计行（逐一核对）、以元、千元或万元为单位、"
+        "每个机构一个工作表。任何一处有问题则列出全部问题，不写入任何文件。",
+    )
+    kinds = parser.add_subparsers(dest="kind", metavar="KIND", required=True)
+    inventory = kinds.add_parser(
+        "inventory",
+        help="资产清查登记表：每行一项资产、债权或债务",
+        description="每一行生成一个带资产元数据的 open 和一笔记入 "
+        "Equity:Office:<机构>:NetAssets 的期初分录。",
+    )
+    disposals = kinds.add_parser(
+        "disposals",
+        help="处置结果：拍卖、有偿转让、无偿划转",
+        description="每一行生成一笔《政府会计制度》记法的处置分录。",
+    )
+    for kind, command in (("inventory", inventory), ("disposals", disposals)):
+        command.add_argument(
+            "file",
+            type=Path,
+            metavar="FILE",
+            help="xlsx、xls、ods、CSV/TSV（UTF-8 或 GBK），或网上系统导出的 .xls",
+        )
+        command.add_argument(
+            "--ledger",
+            type=Path,
+            metavar="LEDGER",
+            required=kind == "disposals",
+            help="分录所记入的账本：机构、资产编号和账面价值都与它核对",
+        )
+        command.add_argument(
+            "--output", type=Path, metavar="FILE", help="追加到这个文件（不指定则打印）"
+        )
+        command.add_argument(
+            "--sheet",
+            metavar="NAME",
+            help="只导入这个工作表（默认：每个含登记表的工作表）",
+        )
+        command.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="只打印将记入什么（按机构和类别），不写入任何文件",
+        )
+        command.set_defaults(func=cmd_import, date=None)
+    inventory.add_argument(
+        "--date",
+        type=import_date,
+        metavar="DATE",
+        help="没有登记日期的行的记账日期（默认：该机构在账本中的核实登记日期）",
+    )
+
+
+def _report_parser(sub: Any) -> None:
+    kinds = "；".join(f"{k}（{v}）" for k, v in KIND_HELP.items())
+    report = sub.add_parser(
+        "report",
+        help="生成报表（xlsx、csv 或 html）",
+        description=f"生成账本的报表，注明账本的 SHA-256 和截至日期。KIND：{kinds}。",
+    )
+    report.add_argument("kind", choices=tuple(KIND_HELP), metavar="KIND", help="报表种类")
+    report.add_argument("ledger", type=Path, metavar="LEDGER", help="账本主文件")
+    report.add_argument(
+        "--output",
+        "-o",
+        type=Path,
+        required=True,
+        metavar="FILE",
+        help="FILE.xlsx、FILE.csv 或 FILE.html（格式由扩展名决定）",
+    )
+    report.add_argument(
+        "--as-of",
+        type=iso_date,
+        metavar="DATE",
+        help="报表截至这一天（默认：账本 plugin 设置的 as-of，否则今天）",
+    )
+    report.set_defaults(func=cmd_report)
+
+
+def _export_parser(sub: Any) -> None:
+    export = sub.add_parser(
+        "export",
+        help="把一个地方的机构、资产、处置、上缴和违规导出为 parquet（供汇总）",
+    )
+    export.add_argument("ledger", type=Path, metavar="LEDGER", help="账本主文件")
+    export.add_argument(
+        "--output", "-o", type=Path, required=True, metavar="DIR", help="写入这个文件夹"
+    )
+    export.add_argument("--as-of", type=iso_date, metavar="DATE", help="截至这一天")
+    export.set_defaults(func=cmd_export)
+
+
+def _consolidate_parser(sub: Any) -> None:
+    consolidate = sub.add_parser(
+        "consolidate",
+        help="把多个地方的导出汇总为一份报表（DuckDB）",
+    )
+    consolidate.add_argument(
+        "directories", nargs="+", type=Path, metavar="DIR", help="liaison export 的文件夹"
+    )
+    consolidate.add_argument(
+        "--output",
+        "-o",
+        type=Path,
+        required=True,
+        metavar="FILE",
+        help="FILE.xlsx、FILE.csv 或 FILE.html",
+    )
+    consolidate.set_defaults(func=cmd_consolidate)
+
+
+def _new_parser(sub: Any) -> None:
+    from reports import skeleton  # the standard library only: cheap for every command
+
+    new = sub.add_parser(
+        "new",
+        help="为新方案生成一个能无错载入的账本框架",
+        description="在一个新的（或空的）文件夹中生成账本框架：main.beancount（中文标题、"
+        "插件、Fava 中文界面和“清理规范”页面、方案和派出地政府的声明、国库账户）、"
+        "offices.beancount（已注释的办事机构声明样板）、"
+        "registers.beancount（登记表的导入目标）和 imports/ 文件夹。框架没有任何机构，"
+        "载入时没有任何错误或违规。文件夹已存在且不为空、政府代码不合规或方案未知时拒绝，"
+        "退出码 2，不写入任何文件。",
+    )
+    new.add_argument(
+        "dir", type=Path, metavar="DIR", help="要生成的账本文件夹（须不存在或为空）"
+    )
+    new.add_argument(
+        "--program",
+        required=True,
+        choices=tuple(skeleton.PROGRAMS),
+        metavar="PRESET",
+        help="方案预设：capital-2015（驻省会城市办事机构，咸政办函〔2015〕58号）或 "
+        "beijing-2010（驻京办，国办发〔2010〕8号）",
+    )
+    new.add_argument(
+        "--government",
+        required=True,
+        nargs=2,
+        metavar=("CODE", "NAME"),
+        help="派出地政府的代码（ASCII，如 XN）和名称（如 咸宁市人民政府）",
+    )
+    new.add_argument(
+        "--level",
+        choices=skeleton.LEVELS,
+        default="prefecture",
+        metavar="LEVEL",
+        help="派出地政府的级别：" + " | ".join(skeleton.LEVELS) + "（默认 prefecture）",
+    )
+    new.add_argument("--province", metavar="PROVINCE", help="派出地政府所在的省份，如 湖北")
+    new.set_defaults(func=cmd_new)
+
+
+def _verify_parser(sub: Any) -> None:
     verify = sub.add_parser(
         "verify",
         help="核验报表或导出是否正是从这套账本生成的",
@@ -603,6 +583,9 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("file", type=Path, metavar="FILE", help="报表文件或导出文件夹")
     verify.add_argument("ledger", type=Path, metavar="LEDGER", help="账本主文件")
     verify.set_defaults(func=cmd_verify)
+
+
+def _serve_parser(sub: Any) -> None:
     serve = sub.add_parser(
         "serve",
         help="用 Fava 打开账本（--audit：只读，供审计）",
@@ -615,13 +598,6 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1）")
     serve.add_argument("--port", type=int, default=5000, help="端口（默认 5000）")
     serve.set_defaults(func=cmd_serve)
-    return parser
-
-
-def cmd_verify(args: argparse.Namespace) -> int:
-    from reports import verify
-
-    return verify.run(args.file, args.ledger, sys.stdout, sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -377,7 +377,7 @@ def _offices(program: Program, settings: dict[str, Any], government: Government)
 
 def _comment(text: str, prefix: str) -> str:
     """``text`` as comment lines of at most 88 columns, each starting ``prefix``."""
-    from reports.cli import wrap
+    from reports.terminal import wrap
 
     return "\n".join(wrap(text, 88, f"{prefix} ", f"{prefix} "))
 

@@ -1,4 +1,4 @@
-"""``liaison check`` and ``liaison explain`` as SPEC section 6 describes them."""
+"""``liaison check``, ``explain`` and ``serve`` as SPEC section 6 describes them."""
 
 from __future__ import annotations
 
@@ -15,8 +15,11 @@ from pathlib import Path
 import pytest
 from beancount import loader
 
-from plugins.rules import RULES
+from plugins.catalogue import RULES
+from reports import check
 from reports import cli
+from reports import explain
+from reports import terminal
 
 LEDGER = textwrap.dedent(
     """
@@ -85,7 +88,7 @@ def test_json_has_the_contract_fields_and_the_ledgers_sha256(tmp_path, capsys):
     assert report["sha256"] == hashlib.sha256(line.encode("utf-8")).hexdigest()
     assert report["as_of"] == "2016-06-30"
     [violation] = report["violations"]
-    assert set(violation) == set(cli.FIELDS)
+    assert set(violation) == set(check.FIELDS)
     assert violation["code"] == "LO-107"
     assert violation["name"] == "window-overstaffed"
     assert violation["clause"] == RULES["LO-107"].clause
@@ -229,43 +232,43 @@ def test_explain_prints_the_chinese_then_the_english(capsys):
 
 
 def test_explain_wraps_every_line_to_88_terminal_columns(capsys):
-    assert cli.WIDTH == 88
+    assert explain.WIDTH == 88
     widest = 0
     for rule in RULES.values():
         _, out, _ = run(capsys, "explain", rule.code)
         lines = out.splitlines()
-        wide = [line for line in lines if columns(line) > cli.WIDTH]
+        wide = [line for line in lines if columns(line) > explain.WIDTH]
         assert wide == [], rule.code
         chinese = lines[lines.index("中文说明") + 1 : lines.index("English")]
         widest = max(widest, *(columns(line) for line in chinese))
-    assert widest >= cli.WIDTH - 2  # the Chinese fills its lines, it is not cut at half
+    assert widest >= explain.WIDTH - 2  # the Chinese fills its lines, it is not cut at half
     # a wrap that counted characters, not columns, would print these on one line each
     fits_by_characters = [
         paragraph
         for rule in RULES.values()
         for paragraph in rule.explanation_zh.split("\n")
-        if len("  " + paragraph) <= cli.WIDTH < columns("  " + paragraph)
+        if len("  " + paragraph) <= explain.WIDTH < columns("  " + paragraph)
     ]
     assert len(fits_by_characters) > 10
 
 
 def test_wrap_breaks_chinese_between_characters_by_columns():
-    lines = cli.wrap("汉" * 30, 20, "  ", "    ")
+    lines = terminal.wrap("汉" * 30, 20, "  ", "    ")
     assert lines == [
         "  " + "汉" * 9,
         "    " + "汉" * 8,
         "    " + "汉" * 8,
         "    " + "汉" * 5,
     ]
-    assert cli.display_width("汉字 ab") == 7
+    assert terminal.display_width("汉字 ab") == 7
     # no line starts with a closing mark: the character before it goes along
-    lines = cli.wrap("汉" * 10 + "，" + "字" * 5, 20)
+    lines = terminal.wrap("汉" * 10 + "，" + "字" * 5, 20)
     assert lines == ["汉" * 9, "汉，" + "字" * 5]
     # metadata keys and numbers stay whole
-    lines = cli.wrap("须有 `price-approval:` 和 `appraisal:`", 24)
+    lines = terminal.wrap("须有 `price-approval:` 和 `appraisal:`", 24)
     assert lines == ["须有 `price-approval:`", "和 `appraisal:`"]
-    assert cli.wrap("咸政办函〔2015〕58号", 14) == ["咸政办函", "〔2015〕58号"]
-    assert cli.wrap("x" * 25, 10) == ["x" * 10, "x" * 10, "x" * 5]
+    assert terminal.wrap("咸政办函〔2015〕58号", 14) == ["咸政办函", "〔2015〕58号"]
+    assert terminal.wrap("x" * 25, 10) == ["x" * 10, "x" * 10, "x" * 5]
 
 
 @pytest.fixture

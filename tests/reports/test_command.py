@@ -177,9 +177,8 @@ def test_consolidate_sums_localities_with_duckdb(sample_ledger, tmp_path):
 
 def test_report_kinds_offered_are_the_builders_kinds():
     from reports import builders
-    from reports import command
 
-    assert tuple(command.KIND_HELP) == builders.KINDS
+    assert tuple(cli.KIND_HELP) == builders.KINDS
 
 
 def test_reports_and_exports_get_the_mode_of_any_new_file(sample_ledger, tmp_path):
