@@ -1,5 +1,17 @@
 // 清理规范 dashboard (reports/dashboard.py): send the register upload form with fetch and
-// show the answer under it, instead of leaving Fava for the endpoint's JSON.
+// show the answer under it, instead of leaving Fava for the endpoint's JSON. Its words
+// come with the page (data-texts, dashboard.SCRIPT_TEXTS: by their Chinese, in Fava's
+// language), so the answer reads in the page's language.
+
+let TEXTS = {};
+
+// The text in the page's language, its {names} filled in from values.
+function t(text, values = {}) {
+  const template = TEXTS[text] ?? text;
+  return template.replace(/\{(\w+)\}/g, (whole, name) =>
+    name in values ? String(values[name]) : whole,
+  );
+}
 
 function element(tag, text, className) {
   const node = document.createElement(tag);
@@ -11,21 +23,21 @@ function element(tag, text, className) {
 function showResult(box, status, result) {
   box.replaceChildren();
   if (status === 401) {
-    box.append(element("p", "Fava 以只读模式运行：不能导入。", "notice error"));
+    box.append(element("p", t("Fava 以只读模式运行：不能导入。"), "notice error"));
     return;
   }
   if (result == null) {
-    box.append(element("p", `导入请求失败（HTTP ${status}）。`, "notice error"));
+    box.append(element("p", t("导入请求失败（HTTP {status}）。", { status }), "notice error"));
     return;
   }
   if (result.ok) {
     const added = result.new
-      ? `新增 ${result.new} 项，${result.entries} 条分录已追加到 ${result.target}`
-      : "没有新的条目";
+      ? t("新增 {new} 项，{entries} 条分录已追加到 {target}", result)
+      : t("没有新的条目");
     box.append(
       element(
         "p",
-        `${result.file}：${result.rows} 行；${added}；账本已有 ${result.skipped} 项（跳过）。`,
+        t("{file}：{rows} 行；{added}；账本已有 {skipped} 项（跳过）。", { ...result, added }),
         "notice",
       ),
     );
@@ -33,7 +45,7 @@ function showResult(box, status, result) {
       box.append(element("pre", result.summary.join("\n")));
     }
     if (result.new) {
-      const again = element("a", "刷新看板");
+      const again = element("a", t("刷新看板"));
       again.href = window.location.href;
       box.append(again);
     }
@@ -41,7 +53,10 @@ function showResult(box, status, result) {
     box.append(
       element(
         "p",
-        `${result.file || "登记表"} 未能导入，${result.target} 未作任何改动：`,
+        t("{file} 未能导入，{target} 未作任何改动：", {
+          file: result.file || t("登记表"),
+          target: result.target,
+        }),
         "notice error",
       ),
     );
@@ -58,11 +73,16 @@ export default {
     const box = document.getElementById("liaison-import-result");
     if (!form || !box || form.dataset.bound) return;
     form.dataset.bound = "1";
+    try {
+      TEXTS = JSON.parse(box.dataset.texts || "{}");
+    } catch {
+      TEXTS = {};
+    }
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       const button = form.querySelector("button[type=submit]");
       button.disabled = true;
-      box.replaceChildren(element("p", "正在导入……", "muted"));
+      box.replaceChildren(element("p", t("正在导入……"), "muted"));
       try {
         const response = await ctx.api.request(
           "import_register",
@@ -79,7 +99,9 @@ export default {
         }
         showResult(box, response.status, result);
       } catch (error) {
-        box.replaceChildren(element("p", `导入请求失败：${error}`, "notice error"));
+        box.replaceChildren(
+          element("p", t("导入请求失败：{error}", { error }), "notice error"),
+        );
       } finally {
         button.disabled = false;
       }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import io
+import json
 import re
 import textwrap
 from pathlib import Path
@@ -22,6 +23,7 @@ from markupsafe import escape
 
 from plugins.rules import RULES
 from plugins.rules import PolicyViolation
+from reports import dashboard
 from reports import ledger as ledger_lib
 from reports.cli import EXAMPLE
 from reports.dashboard import explanation_html
@@ -523,3 +525,223 @@ def test_example_ledger_page_quotes_the_policy_each_rule_cites():
     assert "<cite>咸政办函〔2015〕58号 三(二)2</cite>" in lo107
     assert "人数不得超过3人" in lo107 and "注：SPEC 引" not in lo107
     assert "防止国有资产流失" not in lo107  # 2010(十八) is LD-202's, not LO-107's
+
+
+# --- the page's language ----------------------------------------------------------------
+
+TEMPLATES = Path(dashboard.__file__).parent / "templates"
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+LANGUAGE_EN = '2010-01-01 custom "fava-option" "language" "en"'
+LANGUAGE_ZH = '2010-01-01 custom "fava-option" "language" "zh"'
+
+
+def english(tmp_path: Path, text: str = SMALL) -> Fava:
+    return Fava(write_ledger(tmp_path, text, EXTENSION + "\n" + LANGUAGE_EN))
+
+
+def test_the_page_is_in_english_when_favas_language_is_english(tmp_path):
+    page = english(tmp_path).page()
+    for text in (
+        '<div class="liaison" lang="en">',
+        "<h2>Liaison offices: the program at a glance</h2>",
+        '<button type="submit">Judge again</button>',
+        "Deadlines judged at 2015-09-15 (the ledger&#39;s plugin setting as-of)",
+        "<h3>Phases and deadlines</h3>",
+        "<th>Phase</th><th>From — to</th><th>At the as-of date</th><th>Progress</th>",
+        "<h3>The offices&#39; progress</h3>",
+        "<th>Office</th><th>Name / dispatching government</th>",
+        "Violations (by rule, then office)",
+        "<h3>Import an inventory register</h3>",
+        '<button type="submit">Import</button>',
+        "Rows without a registration date are booked on",
+    ):
+        assert text in page, text
+    # the page's own words about the offices and deadlines
+    county = office_row(page, "XN-JY-WH").split(" | ")
+    assert county[5] == "to dispose of: 1 assets, cash, due to the treasury"
+    assert office_row(page, "XN-WH").split(" | ")[5] == "retained"
+    assert re.search(r"disposals by.*?2015-08-31</td><td[^>]*>15 days past", page, re.S)
+    assert re.search(
+        r"enterprises delinked by.*?2015-10-20</td><td[^>]*>35 days left", page, re.S
+    )
+    assert '<span class="count">2</span>' in page  # LD-206, twice
+    # the catalogue's English first, its Chinese folded beneath; the rules' own
+    # messages and the report's words (levels, decisions, phases) as they are written
+    ld206 = rule_block(violations_section(page), "LD-206")
+    english_text = str(escape(RULES["LD-206"].explanation))
+    assert ld206.index(english_text) < ld206.index("<summary>Chinese</summary>")
+    assert "资金未上缴国库" in ld206
+    assert "县级政府 应撤销" in office_row(page, "XN-JY-WH")
+    # nothing of the page's own Chinese is left
+    assert "清理规范工作看板" not in page
+    for chinese in (
+        "截至日期",
+        "重新判定",
+        "各机构清理规范进度",
+        "导入资产清查登记表",
+        "已过",
+    ):
+        assert chinese not in page, chinese
+
+
+def test_the_page_is_in_chinese_by_default_and_when_fava_says_chinese(tmp_path):
+    chinese = Fava(write_ledger(tmp_path, SMALL, EXTENSION + "\n" + LANGUAGE_ZH))
+    # the ledger's language wins over the browser's
+    for page in (
+        chinese.page(),
+        chinese.client.get(chinese.page_url, headers={"Accept-Language": "en"}).get_data(
+            as_text=True
+        ),
+    ):
+        assert '<div class="liaison" lang="zh-CN">' in page
+        assert "<h2>清理规范工作看板</h2>" in page
+        assert "Judge again" not in page and "Phases and deadlines" not in page
+    # without a language option, the request's locale as Fava chooses it; none: Chinese
+    plain = Fava(write_ledger(tmp_path, SMALL))
+    assert "<h2>清理规范工作看板</h2>" in plain.page()
+    for accept, title in (
+        ("en-US,en;q=0.9", "Liaison offices: the program at a glance"),
+        ("zh-CN,zh;q=0.9,en;q=0.8", "清理规范工作看板"),
+        ("de-DE", "清理规范工作看板"),
+    ):
+        response = plain.client.get(plain.page_url, headers={"Accept-Language": accept})
+        assert f"<h2>{title}</h2>" in response.get_data(as_text=True), accept
+
+
+def test_the_example_ledger_page_is_in_chinese():
+    page = Fava(EXAMPLE).page()
+    assert '<div class="liaison" lang="zh-CN">' in page
+    assert "<h2>清理规范工作看板</h2>" in page
+
+
+def test_the_uploads_own_messages_follow_the_language(tmp_path):
+    fava = english(tmp_path)
+    before = fava.path.read_bytes()
+    response = fava.client.post(
+        fava.upload_url, data={}, content_type="multipart/form-data"
+    )
+    assert response.status_code == 400
+    result = response.get_json()
+    assert result["errors"] == [
+        "No file received: choose an inventory register (xlsx or csv)"
+    ]
+    assert result["message"] == "The import failed; nothing was written"
+    response = fava.upload("r.xlsx", xlsx_bytes(REGISTER), date="25/07/2015")
+    assert response.get_json()["errors"] == [
+        "The registration date must be YYYY-MM-DD: '25/07/2015'"
+    ]
+    response = fava.client.post(
+        fava.upload_url,
+        data={"file": (io.BytesIO(xlsx_bytes(REGISTER)), "r.xlsx")},
+        content_type="multipart/form-data",
+        headers={"Origin": "http://evil.example"},
+    )
+    assert response.status_code == 403
+    assert response.get_json()["message"].startswith(
+        "An upload from another site (http://evil.example) is refused"
+    )
+    assert fava.path.read_bytes() == before
+    # a plain form post gets its page in English; the import's summary is the importer's
+    response = fava.client.post(
+        fava.upload_url,
+        data={"file": (io.BytesIO(xlsx_bytes(REGISTER)), "r.xlsx"), "date": "2015-07-25"},
+        content_type="multipart/form-data",
+        headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"},
+    )
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert "r.xlsx: 2 rows, 2 new, 0 already in the books (skipped); " in text
+    assert "Back to the 清理规范 page" in text
+    assert "返回清理规范看板" not in text
+
+
+def test_the_uploads_include_warning_follows_the_language(tmp_path):
+    path = write_ledger(
+        tmp_path,
+        SMALL,
+        '2010-01-01 custom "fava-extension" "reports.dashboard" '
+        "\"{'import-into': 'registers.beancount'}\"\n" + LANGUAGE_EN,
+    )
+    fava = Fava(path)
+    assert "Note: the ledger does not include this file" in fava.page()
+    response = fava.upload("r.xlsx", xlsx_bytes(REGISTER), date="2015-07-25")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert [w for w in response.get_json()["warnings"] if "include" in w] == [
+        "the ledger does not include registers.beancount: the new entries were written"
+        " to it, but will not show in Fava"
+    ]
+
+
+def test_the_script_gets_its_words_in_the_pages_language(tmp_path):
+    page = english(tmp_path).page()
+    match = re.search(r"data-texts='([^']*)'", page)
+    assert match
+    texts = json.loads(html.unescape(match.group(1)))
+    assert set(texts) == set(dashboard.SCRIPT_TEXTS)
+    assert texts["正在导入……"] == "Importing…"
+    script = (Path(dashboard.__file__).parent / "Dashboard.js").read_text("utf-8")
+    # every Chinese string the script shows is one it is handed
+    shown = set(re.findall(r'"([^"]*[\u4e00-\u9fff][^"]*)"', script))
+    assert shown == set(dashboard.SCRIPT_TEXTS)
+
+
+def template_texts() -> set[str]:
+    """Every text the page's templates and module hand to ``t``."""
+    sources = [p.read_text("utf-8") for p in TEMPLATES.glob("*.html")]
+    sources.append(Path(dashboard.__file__).read_text("utf-8"))
+    found = set()
+    for source in sources:
+        found |= set(re.findall(r'\bt\(\s*"([^"]+)"', source))
+        found |= set(re.findall(r"\bt\(\s*'([^']+)'", source))
+    return found
+
+
+def test_every_text_of_the_page_has_its_english():
+    texts = template_texts()
+    assert len(texts) > 60
+    # the texts the page computes: statuses, deadline labels, the as-of's source
+    texts |= {label for _, label in dashboard.DEADLINES}
+    texts |= set(dashboard.AS_OF_SOURCES.values())
+    texts |= {"处置完毕", "应撤销而决定保留", "应撤销，尚未决定", "未决定", "保留"}
+    texts |= {"待处置：", "资产 {n} 项", "资金", "应缴财政款", "（不属于某一机构）"}
+    texts |= set(dashboard.SCRIPT_TEXTS)
+    missing = sorted(t for t in texts if t not in dashboard.ENGLISH)
+    assert missing == []
+    assert set(dashboard.CHINESE) <= set(dashboard.ENGLISH)
+    for text, translation in dashboard.ENGLISH.items():
+        # English, but for the page's name and a form's own words (合计 rows, 万元)
+        assert not CJK.search(re.sub("清理规范|合计|万元", "", translation)), text
+        # the same {names} in both
+        chinese = dashboard.CHINESE.get(text, text)
+        assert set(re.findall(r"\{(\w+)\}", chinese)) == set(
+            re.findall(r"\{(\w+)\}", translation)
+        ), text
+
+
+def test_no_fixed_text_in_the_templates_bypasses_the_table():
+    """Everything Chinese in a template stands inside an expression (``t(...)``, data)."""
+    for path in TEMPLATES.glob("*.html"):
+        source = path.read_text("utf-8")
+        literal = re.sub(r"\{#.*?#\}|\{\{.*?\}\}|\{%.*?%\}", "", source, flags=re.S)
+        assert not CJK.search(literal), (path.name, CJK.findall(literal)[:10])
+
+
+def test_texts_status_days_and_ticks():
+    en, zh = dashboard.Texts("en"), dashboard.Texts("zh")
+    assert en.status("待处置：资产 3 项、资金") == "to dispose of: 3 assets, cash"
+    assert zh.status("待处置：资产 3 项、资金") == "待处置：资产 3 项、资金"
+    assert en.status("应撤销，尚未决定") == "to abolish: no decision yet"
+    assert (en.days(2), en.days(0), en.days(-3)) == (
+        "2 days past",
+        "due today",
+        "3 days left",
+    )
+    assert (zh.days(2), zh.days(0), zh.days(-3)) == ("已过 2 天", "当日截止", "还有 3 天")
+    assert (en.tick("8月"), en.tick("2016-01"), zh.tick("8月")) == ("Aug", "2016-01", "8月")
+    assert [dashboard.page_language(x) for x in ("en", "en_US", "en-GB", "EN")] == [
+        "en"
+    ] * 4
+    assert [dashboard.page_language(x) for x in ("zh", "zh_Hant_TW", "de", "", None)] == [
+        "zh"
+    ] * 5
+    assert dashboard.Texts("fr").language == "zh"
