@@ -38,13 +38,13 @@ from openpyxl.styles import Side
 from openpyxl.utils import get_column_letter
 
 from reports import files
-from reports.builders import BarChart
-from reports.builders import Chart
-from reports.builders import Column
-from reports.builders import Report
-from reports.builders import Table
-from reports.builders import Timeline
-from reports.builders import is_blank
+from reports.tables import BarChart
+from reports.tables import Chart
+from reports.tables import Column
+from reports.tables import Report
+from reports.tables import Table
+from reports.tables import Timeline
+from reports.tables import is_blank
 
 FORMATS = ("xlsx", "csv", "html")
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from reports import builders
+from reports import tables
 from tests.reports.conftest import books_of
 from tests.reports.conftest import row_of
 
@@ -291,7 +292,7 @@ def test_progress_counts_and_phases_mid_disposal(sample_books):
     total = list(report.main.rows())[-1][1]
     assert total["done"] == D("2550000") / D("3350000")
     timeline = report.charts[0]
-    assert isinstance(timeline, builders.Timeline)
+    assert isinstance(timeline, tables.Timeline)
     assert timeline.marker == datetime.date(2015, 8, 21)
 
 

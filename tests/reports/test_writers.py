@@ -13,6 +13,7 @@ import pytest
 from openpyxl import load_workbook
 
 from reports import builders
+from reports import tables
 from reports import writers
 from tests.reports.conftest import keep_png
 from tests.reports.conftest import screenshot
@@ -148,10 +149,10 @@ def test_html_is_self_contained_and_printable(sample_books, tmp_path):
 
 
 def test_bar_chart_draws_every_bar_and_the_standard():
-    chart = builders.BarChart(
+    chart = tables.BarChart(
         "人均",
         ("A", "B"),
-        (builders.Series("人均费用", (Decimal("120"), Decimal("-30"))),),
+        (tables.Series("人均费用", (Decimal("120"), Decimal("-30"))),),
         reference=Decimal("150"),
         reference_label="标准 150 元/人",
     )
@@ -258,7 +259,7 @@ def test_names_are_never_formulas_in_xlsx_or_csv(tmp_path, kind):
 
 
 def test_numbers_stay_numbers_in_csv():
-    column = builders.Column("amount", "金额", "money")
+    column = tables.Column("amount", "金额", "money")
     assert writers._csv_cell(column, Decimal("-5.00")) == "-5.00"
-    text = builders.Column("name", "名称", "text")
+    text = tables.Column("name", "名称", "text")
     assert writers._csv_cell(text, "-2+3") == "'-2+3"
