@@ -3,7 +3,7 @@
 ``LedgerIndex`` is what an import needs to know about the books it adds to: the declared
 offices, the asset ids already held (and the values they were entered with), the
 disposals already recorded, the accounts already open, and the balance of every office
-account (``plugins.model.read`` computes it, the same reading the rules use).
+account (``plugins.reader.read`` computes it, the same reading the rules use).
 
 ``inventory_entries`` and ``disposal_entries`` consume ``(row number, row)`` pairs and
 yield directives as they go, so a large register is never held whole; problems (an
@@ -36,6 +36,8 @@ from importers.rows import DisposalRow
 from importers.rows import InventoryRow
 from importers.rows import Where
 from plugins import model
+from plugins import reader
+from plugins import vocabulary
 
 CNY = "CNY"
 ZERO = Decimal(0)
@@ -164,7 +166,7 @@ class LedgerIndex:
     ) -> LedgerIndex:
         """Index a ledger's entries (loaded, or parsed only: explicit amounts suffice)."""
         entries = sorted(entries, key=data.entry_sortkey)
-        books = model.read(entries)
+        books = reader.read(entries)
         index = cls(offices=set(books.offices) if check_offices else None, books=books)
         index.office_names = {code: office.name for code, office in books.offices.items()}
         for office, registrations in books.registrations.items():
@@ -226,7 +228,7 @@ class LedgerIndex:
     def _add_disposal(self, entry: data.Transaction, by_account: dict[str, str]) -> None:
         meta = entry.meta
         method = meta.get("disposal")
-        method = model.METHODS.get(method.strip()) if isinstance(method, str) else None
+        method = vocabulary.METHODS.get(method.strip()) if isinstance(method, str) else None
         proceeds = ZERO
         leaving = []
         for posting in entry.postings:
@@ -234,9 +236,9 @@ class LedgerIndex:
             if number is None:
                 continue
             role = self.books.role(posting.account) if self.books else None
-            if role is None or role.kind is not model.Kind.OFFICE:
+            if role is None or role.kind is not vocabulary.Kind.OFFICE:
                 continue
-            if role.category in model.MONEY and number > 0:
+            if role.category in vocabulary.MONEY and number > 0:
                 proceeds += number
             elif posting.account in by_account and number < 0:
                 leaving.append(posting.account)

@@ -508,7 +508,7 @@ def _ledger_entries(ledger: Path, stderr: IO[str]) -> tuple[list[Any], set[str]]
         raise Unusable(f"{ledger}：账本文件不存在")
     from beancount import loader
 
-    from plugins.rules import PolicyViolation
+    from plugins.catalogue import PolicyViolation
 
     entries, errors, options = loader.load_file(str(ledger))
     own = [e for e in errors if not isinstance(e, PolicyViolation)]
@@ -537,11 +537,11 @@ def build_index(
 ) -> convert.LedgerIndex:
     """What the import checks against: the ledger, and the output where it is not in it.
 
-    Parsed and indexed with the garbage collector paused (``model.no_gc``).
+    Parsed and indexed with the garbage collector paused (``reader.no_gc``).
     """
-    from plugins import model
+    from plugins import reader
 
-    with model.no_gc():
+    with reader.no_gc():
         entries: list[Any] = []
         included: set[str] = set()
         if ledger is not None:
@@ -664,10 +664,10 @@ def _write(
     except OSError as exc:
         print(f"{name}: 无法在 {output} 所在的文件夹中写入：{exc}", file=stderr)
         return EXIT_BAD_INPUT
-    from plugins import model
+    from plugins import reader
 
     try:
-        with model.no_gc():  # rows and entries make no cycles: see no_gc
+        with reader.no_gc():  # rows and entries make no cycles: see no_gc
             if target is not None and target.is_file():
                 _copy_existing(target, tmp)
             tmp.write(f"\n; {name} {path.name}\n")

@@ -58,21 +58,21 @@ from collections.abc import Iterable
 from collections.abc import Iterator
 from decimal import Decimal
 
-from plugins.model import ACTION_WORDS
-from plugins.model import METHOD_WORDS
-from plugins.model import MONEY
-from plugins.model import PHYSICAL
+from plugins.catalogue import PolicyViolation
+from plugins.catalogue import violation
 from plugins.model import ZERO
 from plugins.model import Books
-from plugins.model import Category
 from plugins.model import Decision
-from plugins.model import Kind
 from plugins.model import Leg
 from plugins.model import Txn
 from plugins.model import add_days
 from plugins.model import allocate_fifo
-from plugins.rules import PolicyViolation
-from plugins.rules import violation
+from plugins.vocabulary import ACTION_WORDS
+from plugins.vocabulary import METHOD_WORDS
+from plugins.vocabulary import MONEY
+from plugins.vocabulary import PHYSICAL
+from plugins.vocabulary import Category
+from plugins.vocabulary import Kind
 
 _OWN_CASH_SINKS = frozenset({Category.CASH, Category.PAYABLES, Category.DUE_TO_TREASURY})
 """Where an abolished office's cash may go among its own accounts (LD-207)."""

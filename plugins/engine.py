@@ -2,7 +2,8 @@
 
 ``run(entries, options_map, config)`` returns the books and the violations, sorted by
 date and code. The plugin (``plugins.rules.check``), ``liaison check`` and the reports all
-come through here, so they see the same set.
+come through here, so they see the same set. ``FINDERS`` is every rule's finder by code,
+from the rule families (``plugins.offices``, ``plugins.disposals``).
 """
 
 from __future__ import annotations
@@ -18,11 +19,14 @@ from typing import Any
 
 from beancount.core import data
 
+from plugins import disposals
 from plugins import model
+from plugins import offices
+from plugins import reader
 from plugins import settings as settings_lib
-from plugins.rules import RULES
-from plugins.rules import PolicyViolation
-from plugins.rules import violation
+from plugins.catalogue import RULES
+from plugins.catalogue import PolicyViolation
+from plugins.catalogue import violation
 
 log = logging.getLogger(__name__)
 
@@ -34,15 +38,8 @@ PLUGIN_NAME = "plugins.rules"
 CONFIG_KEYS = frozenset({"disable", "only", "as-of"}) | settings_lib.SETTING_KEYS
 
 
-def finders() -> dict[str, Finder]:
-    """Every rule's find function, by code."""
-    from plugins import disposals
-    from plugins import offices
-
-    table: dict[str, Finder] = {}
-    table.update(offices.FINDERS)
-    table.update(disposals.FINDERS)
-    return table
+FINDERS: dict[str, Finder] = {**offices.FINDERS, **disposals.FINDERS}
+"""Every rule's find function, by code; the reader itself raises LI-301 and LI-302."""
 
 
 class Config:
@@ -154,8 +151,8 @@ def run(
         config = Config.parse(config)
     filename = (options_map or {}).get("filename") or "<liaison>"
     errors: list[PolicyViolation] = []
-    with model.no_gc():
-        books = model.read(
+    with reader.no_gc():
+        books = reader.read(
             entries, options_map, as_of=as_of or config.as_of, overrides=config.overrides
         )
         errors.extend(books.errors)
@@ -172,7 +169,7 @@ def run(
 
 def _find(books: model.Books, config: Config, filename: str) -> list[PolicyViolation]:
     errors: list[PolicyViolation] = []
-    for code, find in finders().items():
+    for code, find in FINDERS.items():
         if not config.wants(code):
             continue
         try:

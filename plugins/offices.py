@@ -57,19 +57,19 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-from plugins.model import ACTION_WORDS
-from plugins.model import USE_WORDS
-from plugins.model import USES
+from plugins.catalogue import PolicyViolation
+from plugins.catalogue import shown
+from plugins.catalogue import violation
 from plugins.model import Books
-from plugins.model import Category
 from plugins.model import Decision
-from plugins.model import Kind
 from plugins.model import Office
 from plugins.model import Program
 from plugins.model import add_days
-from plugins.rules import PolicyViolation
-from plugins.rules import shown
-from plugins.rules import violation
+from plugins.vocabulary import ACTION_WORDS
+from plugins.vocabulary import USE_WORDS
+from plugins.vocabulary import USES
+from plugins.vocabulary import Category
+from plugins.vocabulary import Kind
 
 ZERO = Decimal(0)
 WINDOW_STAFF = 3
@@ -146,7 +146,7 @@ def _order(office: Office) -> tuple[datetime.date, int]:
 # --- LO-101 … LO-111 -----------------------------------------------------------------
 
 
-def find_unabolished_offices(books: Books) -> Iterator[PolicyViolation]:
+def find_office_must_abolish(books: Books) -> Iterator[PolicyViolation]:
     """LO-101: an office its program abolishes is not abolished in time, or retained."""
     for code, office, program in _with_program(books):
         if books.office_class(code) != "abolish":
@@ -185,7 +185,7 @@ def find_unabolished_offices(books: Books) -> Iterator[PolicyViolation]:
             )
 
 
-def find_unapproved_retentions(books: Books) -> Iterator[PolicyViolation]:
+def find_retention_unapproved(books: Books) -> Iterator[PolicyViolation]:
     """LO-102: an office kept only with approval is retained without one."""
     for code, office, program in _with_program(books):
         if books.office_class(code) != "approve":
@@ -222,7 +222,7 @@ def find_unapproved_retentions(books: Books) -> Iterator[PolicyViolation]:
             )
 
 
-def find_unconsolidated_offices(books: Books) -> Iterator[PolicyViolation]:
+def find_consolidation_required(books: Books) -> Iterator[PolicyViolation]:
     """LO-103: offices the program merges into one are still kept side by side."""
     # Candidates: kept (not abolished as of as-of), not aid, under a program that
     # consolidates and whose decide-by has passed.
@@ -300,7 +300,7 @@ def find_unconsolidated_offices(books: Books) -> Iterator[PolicyViolation]:
         )
 
 
-def find_new_offices(books: Books) -> Iterator[PolicyViolation]:
+def find_new_office_banned(books: Books) -> Iterator[PolicyViolation]:
     """LO-104: an office that first appears on or after the program's ban-from."""
     for code, office, program in _with_program(books):
         ban_from = program.settings.ban_from
@@ -329,7 +329,7 @@ def find_new_offices(books: Books) -> Iterator[PolicyViolation]:
         )
 
 
-def find_banned_funding(books: Books) -> Iterator[PolicyViolation]:
+def find_funding_banned_office(books: Books) -> Iterator[PolicyViolation]:
     """LO-105: treasury money into an abolished or undeclared office."""
     for txn in books.treasury_txns:
         treasury = next(
@@ -372,7 +372,7 @@ def find_banned_funding(books: Books) -> Iterator[PolicyViolation]:
             )
 
 
-def find_undelinked_enterprises(books: Books) -> Iterator[PolicyViolation]:
+def find_enterprise_not_delinked(books: Books) -> Iterator[PolicyViolation]:
     """LO-106: an office holds an Enterprises balance at the end of delink-by."""
     for code, office, program in _with_program(books):
         delink_by = program.settings.delink_by
@@ -403,7 +403,7 @@ def find_undelinked_enterprises(books: Books) -> Iterator[PolicyViolation]:
             )
 
 
-def find_overstaffed_windows(books: Books) -> Iterator[PolicyViolation]:
+def find_window_overstaffed(books: Books) -> Iterator[PolicyViolation]:
     """LO-107: a county's work window with more than 3 staff."""
     for window in books.windows:
         if window.staff is None or window.staff <= WINDOW_STAFF:
@@ -418,7 +418,7 @@ def find_overstaffed_windows(books: Books) -> Iterator[PolicyViolation]:
         )
 
 
-def find_missing_audits(books: Books) -> Iterator[PolicyViolation]:
+def find_audit_missing(books: Books) -> Iterator[PolicyViolation]:
     """LO-108: a kept office with no audit for a year past audit-grace."""
     for code, office, program in _with_program(books):
         settings = program.settings
@@ -467,7 +467,7 @@ def _posting_use(posting: Any) -> tuple[str | None, bool]:
     return None, True
 
 
-def find_banned_venues(books: Books) -> Iterator[PolicyViolation]:
+def find_venue_purchase_banned(books: Books) -> Iterator[PolicyViolation]:
     """LO-109: an operating or reception venue acquired on or after ban-from."""
     for txn in books.property_in:
         if txn.disposal_given:
@@ -556,7 +556,7 @@ def find_reception_over_standard(books: Books) -> Iterator[PolicyViolation]:
                 )
 
 
-def find_missing_registrations(books: Books) -> Iterator[PolicyViolation]:
+def find_registration_missing(books: Books) -> Iterator[PolicyViolation]:
     """LO-111: an office of a program with no registration by register-by."""
     for code, office, program in _with_program(books):
         register_by = program.settings.register_by
@@ -582,16 +582,16 @@ def find_missing_registrations(books: Books) -> Iterator[PolicyViolation]:
 
 
 FINDERS: dict[str, Callable[[Books], Iterable[PolicyViolation]]] = {
-    "LO-101": find_unabolished_offices,
-    "LO-102": find_unapproved_retentions,
-    "LO-103": find_unconsolidated_offices,
-    "LO-104": find_new_offices,
-    "LO-105": find_banned_funding,
-    "LO-106": find_undelinked_enterprises,
-    "LO-107": find_overstaffed_windows,
-    "LO-108": find_missing_audits,
-    "LO-109": find_banned_venues,
+    "LO-101": find_office_must_abolish,
+    "LO-102": find_retention_unapproved,
+    "LO-103": find_consolidation_required,
+    "LO-104": find_new_office_banned,
+    "LO-105": find_funding_banned_office,
+    "LO-106": find_enterprise_not_delinked,
+    "LO-107": find_window_overstaffed,
+    "LO-108": find_audit_missing,
+    "LO-109": find_venue_purchase_banned,
     "LO-110": find_reception_over_standard,
-    "LO-111": find_missing_registrations,
+    "LO-111": find_registration_missing,
 }
 """Every office rule's find function, by code."""

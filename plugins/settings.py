@@ -18,19 +18,9 @@ from pydantic import ConfigDict
 from pydantic import ValidationError
 from pydantic import field_validator
 
-from plugins.rules import shown
-
-LEVELS = (
-    "province",
-    "sub-provincial",
-    "planned-city",
-    "sez",
-    "xpcc",
-    "prefecture",
-    "county",
-)
-KINDS = ("government", "department", "devzone", "aid")
-
+from plugins.catalogue import shown
+from plugins.vocabulary import KINDS
+from plugins.vocabulary import LEVELS
 
 _WHOLE_DAYS = "应为非负整数天数"
 

@@ -63,8 +63,8 @@ from markupsafe import Markup
 from plugins import engine
 from plugins import model
 from plugins import policy
-from plugins.rules import RULES
-from plugins.rules import PolicyViolation
+from plugins.catalogue import RULES
+from plugins.catalogue import PolicyViolation
 from reports import builders
 
 ZERO = Decimal(0)

@@ -27,9 +27,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from plugins import model
-from plugins.model import Category
-from plugins.rules import RULES
-from plugins.rules import PolicyViolation
+from plugins.catalogue import RULES
+from plugins.catalogue import PolicyViolation
+from plugins.vocabulary import Category
 from reports import builders
 from reports import files
 from reports.builders import Column

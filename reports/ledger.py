@@ -19,7 +19,7 @@ from beancount import loader
 
 from plugins import engine
 from plugins import model
-from plugins.rules import PolicyViolation
+from plugins.catalogue import PolicyViolation
 
 
 class LedgerUnreadable(Exception):

@@ -11,7 +11,7 @@ import pytest
 from beancount import loader
 
 from plugins import engine
-from plugins.rules import PolicyViolation
+from plugins.catalogue import PolicyViolation
 
 os.environ.setdefault("BEANCOUNT_DISABLE_LOAD_CACHE", "1")
 

@@ -21,7 +21,10 @@ import pytest
 from plugins import engine
 from plugins import rules
 from plugins import settings
-from plugins.rules import RULES
+from plugins import vocabulary
+from plugins.catalogue import RULES
+from plugins.catalogue import Rule
+from plugins.catalogue import violation
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -114,12 +117,12 @@ def cjk(text: str) -> int:
     return sum(1 for ch in text if unicodedata.east_asian_width(ch) in "WF")
 
 
-def meaning(rule: rules.Rule) -> str:
+def meaning(rule: Rule) -> str:
     """The rule's 含义 line, without its label: what `liaison explain` says it means."""
     return rule.explanation_zh.split("\n")[0].removeprefix("含义：")
 
 
-def table_problems(text: str, catalogue: dict[str, rules.Rule] = RULES) -> list[str]:
+def table_problems(text: str, catalogue: dict[str, Rule] = RULES) -> list[str]:
     """Where the rule table of ``text`` and ``catalogue`` differ; nothing if in step."""
     table, problems = rule_table(text)
     for code in catalogue.keys() - table.keys():
@@ -192,7 +195,7 @@ def _shows(cell: str, value: Any) -> bool:
     """Whether a cell of the presets table states a preset's ``value``."""
     if isinstance(value, frozenset):
         named = set(re.findall(r"`([a-z-]+)`", cell))
-        return named & (set(settings.LEVELS) | set(settings.KINDS)) == value
+        return named & (set(vocabulary.LEVELS) | set(vocabulary.KINDS)) == value
     if isinstance(value, bool):
         return cell.startswith("开" if value else "关")
     if isinstance(value, datetime.date):
@@ -351,7 +354,7 @@ def citations(clause: str) -> list[tuple[str, re.Pattern[str]]]:
     return found
 
 
-def chinese_problems(rule: rules.Rule) -> list[str]:
+def chinese_problems(rule: Rule) -> list[str]:
     """What is wrong with a rule's Chinese explanation; nothing, for a good one."""
     text = rule.explanation_zh
     paragraphs = text.split("\n")
@@ -444,12 +447,12 @@ def test_disposal_rules_point_from_the_cited_clause_to_the_one_that_words_it(cod
 
 
 def test_messages_carry_the_code_the_name_and_the_chinese_name():
-    error = rules.violation("LD-202", None, "below")
+    error = violation("LD-202", None, "below")
     assert error.message == "[LD-202 below-appraisal] 低于评估价处置：below"
 
 
 def test_every_rule_has_a_finder_or_is_raised_by_the_model():
-    found = set(engine.finders())
+    found = set(engine.FINDERS)
     assert found | {"LI-301", "LI-302"} == set(RULES)
 
 

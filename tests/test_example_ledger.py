@@ -77,7 +77,7 @@ def test_the_plugin_line_reports_the_same_set() -> None:
     """bean-check and Fava see what `liaison check` sees."""
     from beancount import loader
 
-    from plugins.rules import PolicyViolation
+    from plugins.catalogue import PolicyViolation
 
     _, errors, _ = loader.load_file(str(MAIN))
     violations = [e for e in errors if isinstance(e, PolicyViolation)]

@@ -22,6 +22,7 @@ from fava.application import create_app
 
 from plugins import policy
 from plugins import settings
+from plugins import vocabulary
 from reports import cli
 from reports import skeleton
 
@@ -308,7 +309,7 @@ def test_new_is_listed_and_its_help_is_chinese(capsys):
 
 
 def test_the_levels_and_programs_are_the_rules_own():
-    assert skeleton.LEVELS == settings.LEVELS
+    assert skeleton.LEVELS == vocabulary.LEVELS
     assert set(skeleton.PROGRAMS) == set(settings.PRESETS)
     for name, program in skeleton.PROGRAMS.items():
         number, _ = policy.DOCUMENTS[str(program.year)]

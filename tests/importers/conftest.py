@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from beancount import loader
 
-from plugins.rules import PolicyViolation
+from plugins.catalogue import PolicyViolation
 from reports import cli
 
 os.environ.setdefault("BEANCOUNT_DISABLE_LOAD_CACHE", "1")

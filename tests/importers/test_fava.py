@@ -15,7 +15,7 @@ from beancount.core import data
 from fava.application import create_app
 
 from importers import config as config_module
-from plugins.rules import PolicyViolation
+from plugins.catalogue import PolicyViolation
 from tests.importers.conftest import DISPOSAL_HEADER
 from tests.importers.conftest import INVENTORY_HEADER
 from tests.importers.conftest import INVENTORY_ROWS

@@ -34,7 +34,7 @@ from importers import markup
 from importers import pipeline
 from importers import sheets
 from importers.problems import Problem
-from plugins import model  # noqa: F401
+from plugins import reader  # noqa: F401
 from reports import cli
 from tests.importers.conftest import INVENTORY_HEADER
 from tests.importers.conftest import load_together

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from beancount import loader
 
-from plugins.rules import PolicyViolation
+from plugins.catalogue import PolicyViolation
 from reports import cli
 
 os.environ.setdefault("BEANCOUNT_DISABLE_LOAD_CACHE", "1")

@@ -13,8 +13,8 @@ import pytest
 from beancount import loader
 
 from plugins import disposals
-from plugins.rules import RULES
-from plugins.rules import PolicyViolation
+from plugins.catalogue import RULES
+from plugins.catalogue import PolicyViolation
 from tests.conftest import HEADER
 from tests.conftest import check_text
 from tests.conftest import codes

@@ -29,8 +29,8 @@ from hypothesis import settings
 from hypothesis import strategies as st
 
 from plugins import engine
-from plugins.rules import RULES
-from plugins.rules import PolicyViolation
+from plugins.catalogue import RULES
+from plugins.catalogue import PolicyViolation
 from reports import cli
 
 os.environ.setdefault("BEANCOUNT_DISABLE_LOAD_CACHE", "1")

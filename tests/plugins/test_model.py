@@ -9,9 +9,11 @@ import pytest
 
 from plugins import engine
 from plugins import model
+from plugins import reader
 from plugins import settings as settings_lib
-from plugins.model import Category
-from plugins.model import Kind
+from plugins import vocabulary
+from plugins.vocabulary import Category
+from plugins.vocabulary import Kind
 from tests.conftest import load_text
 
 D = datetime.date
@@ -40,14 +42,14 @@ D = datetime.date
     ],
 )
 def test_account_roles_follow_spec_2_2(name, kind, code, category):
-    role = model.role_from_name(name)
+    role = vocabulary.role_from_name(name)
     assert role is not None
     assert (role.kind, role.code, role.category) == (kind, code, category)
 
 
 @pytest.mark.parametrize("name", ["Assets:Bank", "Expenses:Food:Office", "Assets:Cash"])
 def test_accounts_outside_the_scheme_have_no_role(name):
-    assert model.role_from_name(name) is None
+    assert vocabulary.role_from_name(name) is None
 
 
 def test_open_metadata_overrides_the_name():
@@ -60,8 +62,8 @@ def test_open_metadata_overrides_the_name():
         """
     )
     assert not errors
-    books = model.read(entries, options, as_of=D(2016, 1, 1))
-    assert books.role("Assets:Fixed:Car") == model.Role(
+    books = reader.read(entries, options, as_of=D(2016, 1, 1))
+    assert books.role("Assets:Fixed:Car") == vocabulary.Role(
         Kind.OFFICE, "XN-WH", Category.VEHICLES
     )
     assert books.accounts_of("XN-WH") == ["Assets:Fixed:Car"]
@@ -177,7 +179,7 @@ LEVELS = """
 def test_office_class_by_level_and_kind_under_both_presets(office, expected):
     entries, errors, options = load_text(LEVELS)
     assert not errors
-    books = model.read(entries, options, as_of=D(2016, 1, 1))
+    books = reader.read(entries, options, as_of=D(2016, 1, 1))
     assert books.office_class(office) == expected
 
 
@@ -213,12 +215,12 @@ def test_no_gc_pauses_the_collector_and_restores_it():
     import gc
 
     assert gc.isenabled()
-    with model.no_gc():
+    with reader.no_gc():
         assert not gc.isenabled()
     assert gc.isenabled()
     gc.disable()
     try:
-        with model.no_gc():
+        with reader.no_gc():
             assert not gc.isenabled()
         assert not gc.isenabled()  # it was off before: it stays off
     finally:

@@ -16,7 +16,7 @@ from beancount import loader
 from beancount.core import data
 
 from plugins import offices
-from plugins.rules import PolicyViolation
+from plugins.catalogue import PolicyViolation
 from tests.conftest import HEADER
 from tests.conftest import check_text
 from tests.conftest import codes

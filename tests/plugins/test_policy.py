@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from plugins import policy
-from plugins.rules import RULES
+from plugins.catalogue import RULES
 
 
 def test_a_2010_clause_is_its_paragraph():

@@ -21,8 +21,8 @@ from beancount import loader
 from fava.application import create_app
 from markupsafe import escape
 
-from plugins.rules import RULES
-from plugins.rules import PolicyViolation
+from plugins.catalogue import RULES
+from plugins.catalogue import PolicyViolation
 from reports import dashboard
 from reports import ledger as ledger_lib
 from reports.cli import EXAMPLE

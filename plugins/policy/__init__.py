@@ -1,6 +1,7 @@
 """The policy texts the rules implement, and the words of each clause a rule cites.
 
-Two documents are bundled in ``plugins/policy/``, as published:
+Two documents are bundled in this package (``plugins/policy/``), as published, beside
+the code that quotes them:
 
 * 国办发〔2010〕8号, 关于加强和规范各地政府驻北京办事机构管理的意见, whose clauses are
   numbered (一) … (二十) through the whole text; cited ``2010(十八)``.
@@ -24,7 +25,8 @@ import functools
 import re
 from pathlib import Path
 
-FOLDER = Path(__file__).with_name("policy")
+FOLDER = Path(__file__).parent
+"""Where the texts are: beside this file."""
 
 DOCUMENTS = {
     "2010": ("国办发〔2010〕8号", "guobanfa-2010-8-beijing-offices.txt"),
