@@ -33,7 +33,7 @@ agrees with Fava's Errors page; ``liaison check`` runs every rule). The page ign
 Fava's time, account and filter selection: the program is judged on the whole ledger.
 
 Everything the page shows is computed by :func:`build_page`, a pure function of the
-loaded entries (the figures come from ``reports.builders``); only :class:`Dashboard`
+loaded entries (the figures come from ``reports.progress``); only :class:`Dashboard`
 reads Flask's request and Fava's ledger. Pages are cached per load of the ledger and
 as-of date.
 """
@@ -65,7 +65,10 @@ from plugins import model
 from plugins import policy
 from plugins.catalogue import RULES
 from plugins.catalogue import PolicyViolation
-from reports import builders
+from reports import labels
+from reports import progress
+from reports import queries
+from reports import tables
 
 ZERO = Decimal(0)
 
@@ -184,7 +187,7 @@ class OfficeRow:
 
     @property
     def percent_text(self) -> str:
-        return builders._percent_text(self.disposed_value, self.start_value)
+        return labels.percent_text(self.disposed_value, self.start_value)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -251,7 +254,7 @@ class Page:
 
     @property
     def must_abolish(self) -> int:
-        return sum(1 for r in self.offices if r.required == builders.CLASS_ZH["abolish"])
+        return sum(1 for r in self.offices if r.required == labels.CLASS_ZH["abolish"])
 
     @property
     def abolished(self) -> tuple[OfficeRow, ...]:
@@ -299,9 +302,9 @@ def build_page(
         source = "config"
     else:
         source = "today"
-    progress = builders.build_progress(books, violations)
-    offices = tuple(office_rows(books, progress.main.frame.to_dict("records")))
-    timelines = [c for c in progress.charts if isinstance(c, builders.Timeline)]
+    report = progress.build(books, violations)
+    offices = tuple(office_rows(books, report.main.frame.to_dict("records")))
+    timelines = [c for c in report.charts if isinstance(c, tables.Timeline)]
     programs = tuple(
         program_view(program, timeline.phases, books.as_of)
         for program, timeline in zip(books.programs.values(), timelines, strict=True)
@@ -310,7 +313,7 @@ def build_page(
         as_of=books.as_of,
         as_of_source=AS_OF_SOURCES[source],
         title=options.get("title") or "",
-        subtitle=builders.program_note(books),
+        subtitle=queries.program_note(books),
         programs=programs,
         offices=offices,
         total=total_row(offices) if offices else None,
@@ -327,7 +330,7 @@ def _position(date: datetime.date, start: datetime.date, days: int) -> float:
 
 
 def program_view(
-    program: model.Program, phases: Iterable[builders.Phase], as_of: datetime.date
+    program: model.Program, phases: Iterable[tables.Phase], as_of: datetime.date
 ) -> ProgramView:
     """A program's phases and deadlines on one timeline, with the as-of date marked.
 
@@ -386,11 +389,11 @@ def program_view(
     )
 
 
-def _lanes(phases: Sequence[builders.Phase]) -> list[int]:
+def _lanes(phases: Sequence[tables.Phase]) -> list[int]:
     """A row for each phase so that none hides another: longest phases first, each in
     the first row where it overlaps nothing (the capital-2015 plan's one-day 动员部署
     shares its day with 核实登记)."""
-    rows: list[list[builders.Phase]] = []
+    rows: list[list[tables.Phase]] = []
     lane_of: dict[int, int] = {}
     by_length = sorted(range(len(phases)), key=lambda i: phases[i].start - phases[i].end)
     for index in by_length:
@@ -429,15 +432,15 @@ def _ticks(
 
 
 def _money(value: Any) -> Decimal:
-    return ZERO if builders.is_blank(value) else Decimal(value)
+    return ZERO if tables.is_blank(value) else Decimal(value)
 
 
 def _count(value: Any) -> int:
-    return 0 if builders.is_blank(value) else int(value)
+    return 0 if tables.is_blank(value) else int(value)
 
 
 def _date(value: Any) -> datetime.date | None:
-    return None if builders.is_blank(value) else value
+    return None if tables.is_blank(value) else value
 
 
 def status_of(
@@ -467,7 +470,7 @@ def status_of(
 
 
 def office_rows(books: model.Books, records: Iterable[dict[str, Any]]) -> list[OfficeRow]:
-    """The progress report's rows (``builders.build_progress``) as the page's rows."""
+    """The progress report's rows (``reports.progress.build``) as the page's rows."""
     rows = []
     for record in records:
         office = record["office"]
@@ -571,7 +574,7 @@ def group_violations(
                 by_rule[code][office],
                 key=lambda i: (i.date or datetime.date.min, i.filename, i.lineno or 0),
             )
-            name = builders.office_name(books, office) if office else "（不属于某一机构）"
+            name = queries.office_name(books, office) if office else "（不属于某一机构）"
             offices.append(OfficeGroup(office, name, tuple(items)))
         quotes, note = policy.quoted(code, rule.clause) if rule else ([], None)
         groups.append(
