@@ -9,11 +9,15 @@ from the rule families (``plugins.offices``, ``plugins.disposals``).
 from __future__ import annotations
 
 import ast
+import contextlib
+import contextvars
+import dataclasses
 import datetime
 import logging
 import traceback
 from collections.abc import Callable
 from collections.abc import Iterable
+from collections.abc import Iterator
 from collections.abc import Mapping
 from typing import Any
 
@@ -218,12 +222,48 @@ def plugin_config(options_map: Mapping[str, Any]) -> str | None:
     return text
 
 
+@dataclasses.dataclass(frozen=True)
+class PluginRun:
+    """One run of the plugin inside a load: its config, the books it read and what it
+    found (the violations it returned to Beancount)."""
+
+    config: Config
+    books: model.Books
+    violations: list[PolicyViolation]
+
+
+_plugin_runs: contextvars.ContextVar[list[PluginRun] | None] = contextvars.ContextVar(
+    "liaison_plugin_runs", default=None
+)
+
+
+@contextlib.contextmanager
+def plugin_runs() -> Iterator[list[PluginRun]]:
+    """The plugin's runs inside the block, for a caller that loads the ledger in it.
+
+    ``reports.ledger.load`` loads inside it, so ``liaison check``, ``report`` and
+    ``export`` use the plugin's run where it is theirs instead of reading the books and
+    running the rules a second time. Outside such a block the plugin keeps nothing.
+    """
+    runs: list[PluginRun] = []
+    token = _plugin_runs.set(runs)
+    try:
+        yield runs
+    finally:
+        _plugin_runs.reset(token)
+
+
 def run_plugin(
     entries: data.Directives, options_map: dict[str, Any], config: str | None
 ) -> list[PolicyViolation]:
     """The plugin's body: never raises."""
     try:
-        return run(entries, options_map, config)[1]
+        parsed = Config.parse(config)
+        books, found = run(entries, options_map, parsed)
+        runs = _plugin_runs.get()
+        if runs is not None:
+            runs.append(PluginRun(parsed, books, found))
+        return found
     except Exception:
         log.exception("liaison rules failed")
         filename = (options_map or {}).get("filename") or "<liaison>"

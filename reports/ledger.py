@@ -1,9 +1,19 @@
 """Load a ledger for the command line and the reports: entries, books and violations.
 
-The same reading as the plugin (``plugins.engine.run``), with two differences an auditor
-needs: every rule runs whether or not the ledger declares the plugin (a ``disable`` in
-the ledger's plugin config does not hide anything from the command line), and the as-of
-date is the one asked for, not whatever a loader cache froze.
+One reading of the books and one run of every rule, at the command's as-of date:
+
+- where the ledger declares ``plugin "plugins.rules"``, the plugin reads the books and
+  runs the rules inside Beancount's load (``plugins.engine.plugin_runs`` keeps that run);
+  when it ran every rule at the date the command asks for, its books and its findings
+  (the ``PolicyViolation`` errors of the load) are the result, and nothing runs again;
+- otherwise (no plugin line, a cached load, a plugin that ran at another date or with
+  rules disabled) the load's ``PolicyViolation`` errors are dropped and
+  ``plugins.engine.run`` reads the books and runs every rule once, with the ledger's
+  settings, at that date.
+
+So an auditor sees every rule whether or not the ledger declares the plugin (a
+``disable`` in its plugin config hides nothing from the command line), at the as-of
+date asked for, not whatever a loader cache froze; and each finding once.
 """
 
 from __future__ import annotations
@@ -32,7 +42,7 @@ class Loaded:
 
     Attributes:
         path: The ledger file.
-        sha256: The SHA-256 of the ledger file's bytes.
+        sha256: The SHA-256 of all the books (``books_sha256``).
         as_of: The date deadline rules were judged at.
         entries: The entries, as Beancount loaded them.
         options: Beancount's options map.
@@ -92,8 +102,31 @@ def ledger_config(options: dict[str, Any]) -> engine.Config:
     return parsed
 
 
+def _plugin_run(
+    runs: list[engine.PluginRun],
+    found: list[PolicyViolation],
+    as_of: datetime.date | None,
+) -> engine.PluginRun | None:
+    """The plugin's run in this load, if it is the command's: the only one, with every
+    rule, at ``as_of`` (None: the ledger's own date, which the plugin used), and its
+    findings exactly the load's ``PolicyViolation`` errors."""
+    if len(runs) != 1:  # no plugin line, a cached load, or the plugin named twice
+        return None
+    [run] = runs
+    if run.config.disabled or run.config.only is not None:
+        return None  # the ledger hides rules from its plugin, not from the command line
+    if as_of is not None and as_of != run.books.as_of:
+        return None
+    if len(found) != len(run.violations) or any(
+        a is not b for a, b in zip(found, run.violations, strict=True)
+    ):
+        return None
+    return run
+
+
 def load(path: str | os.PathLike[str], as_of: datetime.date | None = None) -> Loaded:
-    """Load the ledger at ``path`` and judge it at ``as_of``.
+    """Load the ledger at ``path`` and judge it at ``as_of``: one reading of the books,
+    one run of every rule (the plugin's, where it is the command's; see the module).
 
     Args:
         path: The main ledger file.
@@ -109,14 +142,20 @@ def load(path: str | os.PathLike[str], as_of: datetime.date | None = None) -> Lo
             pass
     except OSError as exc:
         raise LedgerUnreadable(f"{path}：无法读取账本：{exc.strerror or exc}") from exc
-    entries, errors, options = loader.load_file(str(path))
+    with engine.plugin_runs() as runs:
+        entries, errors, options = loader.load_file(str(path))
     try:
         sha = books_sha256(path, options.get("include") or ())
     except OSError as exc:
         raise LedgerUnreadable(f"{path}：无法读取账本：{exc.strerror or exc}") from exc
+    found = [e for e in errors if isinstance(e, PolicyViolation)]
     kept = [e for e in errors if not isinstance(e, PolicyViolation)]
-    config = ledger_config(options)
-    books, violations = engine.run(entries, options, config, as_of=as_of)
+    plugin = _plugin_run(runs, found, as_of)
+    if plugin is not None:
+        books, violations = plugin.books, found
+    else:
+        config = ledger_config(options)
+        books, violations = engine.run(entries, options, config, as_of=as_of)
     return Loaded(
         path=path,
         sha256=sha,

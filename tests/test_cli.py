@@ -181,6 +181,20 @@ def test_ledger_config_as_of_is_used_without_the_flag(tmp_path, capsys):
     assert code == 0
 
 
+@pytest.mark.parametrize("as_of", [None, "2016-06-30", "2016-07-01"])
+def test_a_ledger_with_the_plugin_lists_each_violation_once(tmp_path, capsys, as_of):
+    """The plugin's run (its date) or the command's own (another date): LO-107 once."""
+    plugin = "plugin \"plugins.rules\" \"{'as-of': '2016-06-30'}\""
+    argv = ["check", "--format", "json"] + (["--as-of", as_of] if as_of else [])
+    code, out, _ = run(capsys, *argv, str(write(tmp_path, staff=4, plugin=plugin)))
+    assert code == 1
+    assert json.loads(out)["as_of"] == (as_of or "2016-06-30")
+    assert [v["code"] for v in json.loads(out)["violations"]] == ["LO-107"]
+    # and the same books with a window of 3 are clean, on the same path
+    code, out, _ = run(capsys, *argv, str(write(tmp_path, staff=3, plugin=plugin)))
+    assert (code, json.loads(out)["violations"]) == (0, [])
+
+
 def test_missing_ledger_and_bad_usage_exit_2(tmp_path, capsys):
     code, _, err = run(capsys, "check", str(tmp_path / "nope.beancount"))
     assert code == 2
