@@ -26,28 +26,20 @@ from reports import progress
 from reports import reception
 from reports import reconciliation
 from reports import registration
-from reports.labels import CLASS_ZH
 from reports.labels import account_code
-from reports.labels import percent_text as _percent_text
-from reports.progress import build as build_progress
 from reports.queries import asset_label
 from reports.queries import category_balance
 from reports.queries import disposed_assets
 from reports.queries import holdings
-from reports.queries import office_name
-from reports.queries import program_note
 from reports.queries import remittances
 from reports.queries import violations_by_office
 from reports.tables import BarChart
 from reports.tables import Chart
 from reports.tables import Column
-from reports.tables import Phase
 from reports.tables import Report
 from reports.tables import Series
 from reports.tables import Table
-from reports.tables import Timeline
 from reports.tables import frame
-from reports.tables import is_blank
 
 KINDS = ("disposal", "progress", "registration", "reconciliation", "reception")
 
@@ -75,28 +67,20 @@ __all__ = [
     "BUILDERS",
     "KINDS",
     "build",
-    # reports.dashboard and reports.export read these here until they import them from
-    # the modules that hold them (their owners are changing those files now)
-    "CLASS_ZH",
+    # reports.export and reports.rollup read these here until they import them from
+    # the modules that hold them (their owner is changing those files now)
     "BarChart",
     "Chart",
     "Column",
-    "Phase",
     "Report",
     "Series",
     "Table",
-    "Timeline",
-    "_percent_text",
     "account_code",
     "asset_label",
-    "build_progress",
     "category_balance",
     "disposed_assets",
     "frame",
     "holdings",
-    "is_blank",
-    "office_name",
-    "program_note",
     "remittances",
     "violations_by_office",
 ]
