@@ -1,20 +1,27 @@
-"""``liaison export`` (parquet) and ``liaison consolidate`` (DuckDB) — SPEC section 6.
+"""``liaison export`` (Parquet) — SPEC section 6; the roll-up is ``reports.rollup``.
 
 ``export`` writes one locality's books, as of a date, to
-``DIR/{offices,assets,disposals,remittances,violations}.parquet``; every row carries the
-ledger's path, SHA-256, as-of date and locality, so files from many localities can be
-read together. Money is ``decimal128(20, 2)`` (yuan to the fen), never a float.
+``DIR/{offices,assets,disposals,remittances,violations,rollup}.parquet``. Every row
+carries its source (the ledger's path and SHA-256, the as-of date, the locality) and
+its place in the chain county → prefecture → province → nation (``reports.hierarchy``:
+the dispatching government, its level, parent, prefecture and province, the office's
+host city and host province), so files from every locality of the nation can be read
+together and grouped at any level. Money is ``decimal128(20, 2)`` (yuan to the fen),
+never a float. Each file's Parquet metadata names the export schema's version
+(``SCHEMA_KEY``), so a roll-up can refuse an export from an older version.
 
-``consolidate`` reads many such folders with DuckDB and summarises them in one report
-(a row per locality; violations by rule; the sources), written by ``reports.writers``.
+``rollup.parquet`` holds the same facts summed per office, measure and key (offices by
+decision and status, assets disposed by method and category, proceeds owed, remitted and
+outstanding, violations by code): the few narrow columns the national roll-up reads,
+one small file a locality (see ``reports.rollup`` for why).
 
-``tables(...)`` and ``build_consolidated(...)`` are pure; only ``export`` and
-``consolidate`` touch files.
+``tables(...)`` is pure; only ``export`` touches files.
 """
 
 from __future__ import annotations
 
 import datetime
+import json
 import os
 from collections.abc import Callable
 from collections.abc import Sequence
@@ -32,17 +39,34 @@ from plugins.catalogue import PolicyViolation
 from plugins.vocabulary import Category
 from reports import builders
 from reports import files
-from reports.builders import Column
+from reports import hierarchy
 from reports.builders import Report
-from reports.builders import Table
+from reports.exportformat import NAMES
+from reports.exportformat import SCHEMA_KEY
+from reports.exportformat import SCHEMA_VERSION
+from reports.exportformat import SOURCE_KEY
+from reports.exportformat import TABLE_KEY
+from reports.exportformat import ExportError
 
-NAMES = ("offices", "assets", "disposals", "remittances", "violations")
+__all__ = [
+    "NAMES",
+    "SCHEMA_KEY",
+    "SCHEMA_VERSION",
+    "SOURCE_KEY",
+    "TABLE_KEY",
+    "ExportError",
+    "export",
+    "locality_of",
+    "tables",
+]
+
 MONEY = pa.decimal128(20, 2)
 CENT = Decimal("0.01")
 
-
-class ExportError(Exception):
-    """A folder is not a liaison export, or the exports cannot be read together."""
+STATUSES = ("retained", "undecided", "winding-down", "wound-up")
+"""An office's status at the as-of date: retained (a ``retain`` decision), undecided (no
+decision), winding-down (abolished or merged, with physical assets, cash or proceeds
+owed left), wound-up (abolished or merged, nothing left)."""
 
 
 def _money(value: Decimal | None) -> Decimal | None:
@@ -56,19 +80,21 @@ SOURCE_FIELDS = [
     pa.field("locality", pa.string()),
 ]
 
+PLACE_FIELDS = [pa.field(name, pa.string()) for name in hierarchy.FIELDS]
+"""government, government_name, level, parent, prefecture, prefecture_name, province,
+host, host_province: every row's place (``reports.hierarchy``)."""
+
 SCHEMAS: dict[str, pa.Schema] = {
     "offices": pa.schema(
         [
             *SOURCE_FIELDS,
+            *PLACE_FIELDS,
             pa.field("office", pa.string()),
             pa.field("office_name", pa.string()),
-            pa.field("government", pa.string()),
-            pa.field("government_name", pa.string()),
-            pa.field("level", pa.string()),
             pa.field("kind", pa.string()),
-            pa.field("host", pa.string()),
             pa.field("program", pa.string()),
             pa.field("class", pa.string()),
+            pa.field("status", pa.string()),
             pa.field("decision", pa.string()),
             pa.field("decision_date", pa.date32()),
             pa.field("approval", pa.string()),
@@ -92,6 +118,7 @@ SCHEMAS: dict[str, pa.Schema] = {
     "assets": pa.schema(
         [
             *SOURCE_FIELDS,
+            *PLACE_FIELDS,
             pa.field("office", pa.string()),
             pa.field("account", pa.string()),
             pa.field("asset_id", pa.string()),
@@ -109,6 +136,7 @@ SCHEMAS: dict[str, pa.Schema] = {
     "disposals": pa.schema(
         [
             *SOURCE_FIELDS,
+            *PLACE_FIELDS,
             pa.field("office", pa.string()),
             pa.field("account", pa.string()),
             pa.field("asset_id", pa.string()),
@@ -132,6 +160,7 @@ SCHEMAS: dict[str, pa.Schema] = {
     "remittances": pa.schema(
         [
             *SOURCE_FIELDS,
+            *PLACE_FIELDS,
             pa.field("office", pa.string()),
             pa.field("date", pa.date32()),
             pa.field("amount", MONEY),
@@ -143,6 +172,7 @@ SCHEMAS: dict[str, pa.Schema] = {
     "violations": pa.schema(
         [
             *SOURCE_FIELDS,
+            *PLACE_FIELDS,
             pa.field("code", pa.string()),
             pa.field("name", pa.string()),
             pa.field("clause", pa.string()),
@@ -152,6 +182,18 @@ SCHEMAS: dict[str, pa.Schema] = {
             pa.field("filename", pa.string()),
             pa.field("lineno", pa.int64()),
             pa.field("message", pa.string()),
+        ]
+    ),
+    "rollup": pa.schema(
+        [
+            *SOURCE_FIELDS,
+            *PLACE_FIELDS,
+            pa.field("office", pa.string()),
+            pa.field("measure", pa.string()),
+            pa.field("key", pa.string()),
+            pa.field("subkey", pa.string()),
+            pa.field("items", pa.int64()),
+            pa.field("amount", MONEY),
         ]
     ),
 }
@@ -169,10 +211,95 @@ def locality_of(books: model.Books, options: dict[str, Any] | None = None) -> st
 
 
 def _table(name: str, rows: list[dict[str, Any]], source: dict[str, Any]) -> pa.Table:
-    schema = SCHEMAS[name]
+    stated = {**source, "as_of": source["as_of"].isoformat() if source["as_of"] else None}
+    schema = SCHEMAS[name].with_metadata(
+        {
+            SCHEMA_KEY: SCHEMA_VERSION.encode(),
+            TABLE_KEY: name.encode(),
+            SOURCE_KEY: json.dumps(stated, ensure_ascii=False).encode(),
+        }
+    )
     full = [{**source, **row} for row in rows]
     columns = {f.name: [r.get(f.name) for r in full] for f in schema}
     return pa.table(columns, schema=schema)
+
+
+def status_of(decision: str | None, left: dict[str, Decimal]) -> str:
+    """One of ``STATUSES``: ``left`` is what an abolished office still holds or owes."""
+    if decision is None:
+        return "undecided"
+    if decision not in ("abolish", "merge"):
+        return "retained"
+    return "winding-down" if any(v != 0 for v in left.values()) else "wound-up"
+
+
+ROLLUP_MEASURES = {
+    "offices": "offices by decision (key) and status (subkey); items 1 an office",
+    "registered": "offices registered (核实登记) by the as-of date; items 1 an office",
+    "holdings": "physical assets: key start | disposed | left; items assets, amount value",
+    "balances": "key cash | receivables | payables | due_to_treasury: amount the balance",
+    "disposals": "assets disposed by method (key) and category (subkey): items, carrying",
+    "proceeds": "proceeds of auctions and sales by method (key): items, amount owed",
+    "remitted": "of those proceeds, remitted to the treasury, by method (key): amount",
+    "outstanding": "of those proceeds, not yet remitted, by method (key): amount",
+    "violations": "violations by code (key; subkey the rule's name): items",
+}
+"""What each ``measure`` of ``rollup.parquet`` counts."""
+
+
+def rollup_rows(
+    offices: Sequence[dict[str, Any]],
+    disposals: Sequence[dict[str, Any]],
+    violations: Sequence[dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """The rows of ``rollup.parquet``: the other tables' rows summed per office, measure,
+    key and subkey, each with its office's place (pure)."""
+    sums: dict[tuple[Any, ...], list[Any]] = {}
+    places: dict[Any, dict[str, Any]] = {}
+
+    def add(
+        row: dict[str, Any], measure: str, key: Any, sub: Any, n: int, amount: Any
+    ) -> None:
+        office = row.get("office")
+        places.setdefault(office, {f: row.get(f) for f in hierarchy.FIELDS})
+        slot = sums.setdefault((office, measure, key or "", sub or ""), [0, None])
+        slot[0] += n
+        if amount is not None:
+            slot[1] = amount if slot[1] is None else slot[1] + amount
+
+    for o in offices:
+        add(o, "offices", o["decision"] or "none", o["status"], 1, None)
+        if o["registered"] is not None:
+            add(o, "registered", "", "", 1, None)
+        for key in ("start", "disposed", "left"):
+            if o[f"{key}_count"] or o[f"{key}_value"]:
+                add(o, "holdings", key, "", o[f"{key}_count"], o[f"{key}_value"])
+        for key in ("cash", "receivables", "payables", "due_to_treasury"):
+            if o[key]:
+                add(o, "balances", key, "", 0, o[key])
+    for d in disposals:
+        method = d["method"] or "none"
+        add(d, "disposals", method, d["category"], 1, d["carrying"])
+        if d["proceeds"] is not None:
+            add(d, "proceeds", method, "", 1, d["proceeds"])
+            add(d, "remitted", method, "", 0, d["remitted"] or Decimal("0.00"))
+            add(d, "outstanding", method, "", 0, d["outstanding"] or Decimal("0.00"))
+    for v in violations:
+        add(v, "violations", v["code"], v["name"], 1, None)
+    return [
+        {
+            **places[office],
+            "office": office,
+            "measure": measure,
+            "key": key,
+            "subkey": sub,
+            "items": n,
+            "amount": amount,
+        }
+        for (office, measure, key, sub), (n, amount) in sorted(
+            sums.items(), key=lambda item: tuple(str(k) for k in item[0])
+        )
+    ]
 
 
 def tables(
@@ -183,7 +310,7 @@ def tables(
     sha256: str,
     locality: str,
 ) -> dict[str, pa.Table]:
-    """The five export tables of one ledger at ``books.as_of`` (pure)."""
+    """The six export tables of one ledger at ``books.as_of`` (pure)."""
     source = {
         "ledger": ledger,
         "ledger_sha256": sha256,
@@ -191,6 +318,12 @@ def tables(
         "locality": locality,
     }
     as_of = books.as_of
+    places = {code: hierarchy.place_office(books, code).columns() for code in books.offices}
+    home = hierarchy.place_government(books, hierarchy.top_government(books)).columns()
+
+    def place(office: str | None) -> dict[str, Any]:
+        return places.get(office or "", home)
+
     disposed = builders.disposed_assets(books)
     holdings = builders.holdings(books, disposed)
     by_office = builders.violations_by_office(violations)
@@ -203,22 +336,24 @@ def tables(
             (r for r in books.registrations.get(code, ()) if r.date <= as_of), None
         )
         h = holdings[code]
-        government = books.governments.get(office.government or "")
 
         def balance(category: Category, office_code: str = code) -> Decimal:
             return builders.category_balance(books, office_code, category, as_of)
 
+        owed = {
+            "left": h.left_value,
+            "cash": balance(Category.CASH),
+            "due": balance(Category.DUE_TO_TREASURY),
+        }
         offices.append(
             {
+                **place(code),
                 "office": code,
                 "office_name": office.name,
-                "government": office.government,
-                "government_name": government.name if government else None,
-                "level": government.level if government else None,
                 "kind": office.kind,
-                "host": office.host,
                 "program": office.program,
                 "class": books.office_class(code),
+                "status": status_of(decision.action if decision else None, owed),
                 "decision": decision.action if decision else None,
                 "decision_date": decision.date if decision else None,
                 "approval": decision.approval if decision else None,
@@ -257,6 +392,7 @@ def tables(
             out = out_by_account.get(account, Decimal(0))
             assets.append(
                 {
+                    **place(role.code),
                     "office": role.code,
                     "account": account,
                     "asset_id": asset_id,
@@ -278,6 +414,7 @@ def tables(
         txn = item.txn
         disposals.append(
             {
+                **place(item.office),
                 "office": item.office,
                 "account": item.account,
                 "asset_id": asset_id,
@@ -303,6 +440,7 @@ def tables(
 
     remitted = [
         {
+            **place(r.office),
             "office": r.office,
             "date": r.date,
             "amount": _money(r.amount),
@@ -321,6 +459,7 @@ def tables(
         date = getattr(v.entry, "date", None)
         found.append(
             {
+                **place(v.office),
                 "code": v.code,
                 "name": rule.name if rule else None,
                 "clause": rule.clause if rule else None,
@@ -339,6 +478,7 @@ def tables(
         "disposals": _table("disposals", disposals, source),
         "remittances": _table("remittances", remitted, source),
         "violations": _table("violations", found, source),
+        "rollup": _table("rollup", rollup_rows(offices, disposals, found), source),
     }
 
 
@@ -363,222 +503,27 @@ def export(tables_: dict[str, pa.Table], directory: str | os.PathLike[str]) -> l
     return written
 
 
-# --- consolidate ---------------------------------------------------------------------
-
-LOCALITY_COLUMNS = [
-    Column("locality", "地区"),
-    Column("as_of", "截至日期", "date"),
-    Column("offices", "机构数", "count"),
-    Column("abolished", "已撤销/整合", "count"),
-    Column("retained", "保留", "count"),
-    Column("registered", "已核实登记", "count"),
-    Column("start_value", "清理前资产价值", "money"),
-    Column("disposed_value", "已处置价值", "money"),
-    Column("left_value", "剩余资产价值", "money"),
-    Column("proceeds", "处置收入", "money"),
-    Column("remitted", "已上缴", "money"),
-    Column("due_to_treasury", "应缴财政款余额", "money"),
-    Column("cash", "银行存款余额", "money"),
-    Column("violations", "违规数", "count"),
-]
-
-RULE_COLUMNS = [
-    Column("code", "规则"),
-    Column("name", "名称"),
-    Column("locality", "地区"),
-    Column("count", "违规数", "count"),
-]
-
-SOURCE_COLUMNS = [
-    Column("directory", "导出目录"),
-    Column("locality", "地区"),
-    Column("ledger", "账本文件"),
-    Column("ledger_sha256", "SHA-256"),
-    Column("as_of", "截至日期", "date"),
-]
+# --- consolidate: reports.rollup; these names stay for the callers that use them ------
 
 
-def _check_folder(directory: Path) -> None:
-    if not directory.is_dir():
-        raise ExportError(f"{directory}：文件夹不存在（no such folder）")
-    missing = [n for n in NAMES if not (directory / f"{n}.parquet").is_file()]
-    if missing:
-        raise ExportError(
-            f"{directory}：不是 `liaison export` 导出的文件夹"
-            f"（缺少 {'、'.join(m + '.parquet' for m in missing)}）；"
-            "请指定 liaison export 写出的文件夹"
-        )
+def query(directories: Sequence[str | os.PathLike[str]], **options: Any) -> dict[str, Any]:
+    """``reports.rollup.query``: the exports in ``directories`` summed."""
+    from reports import rollup
+
+    return rollup.query(directories, **options)
 
 
-def _sql_list(paths: Sequence[Path]) -> str:
-    return "[" + ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths) + "]"
+def build_consolidated(result: dict[str, Any]) -> Report:
+    """``reports.rollup.build``: the consolidated report of ``query``'s result."""
+    from reports import rollup
 
-
-def query(directories: Sequence[str | os.PathLike[str]]) -> dict[str, list[dict]]:
-    """Read the exports in ``directories`` with DuckDB: localities, rules, sources."""
-    import duckdb
-
-    folders = [Path(d) for d in directories]
-    for folder in folders:
-        _check_folder(folder)
-
-    def files(name: str) -> str:
-        return (
-            f"read_parquet({_sql_list([f / (name + '.parquet') for f in folders])}, "
-            "union_by_name = true)"
-        )
-
-    con = duckdb.connect(":memory:")
-    try:
-        con.execute(f"CREATE VIEW offices AS SELECT * FROM {files('offices')}")
-        con.execute(f"CREATE VIEW disposals AS SELECT * FROM {files('disposals')}")
-        con.execute(f"CREATE VIEW violations AS SELECT * FROM {files('violations')}")
-        localities = _records(
-            con,
-            """
-            WITH o AS (
-              SELECT ledger_sha256, any_value(locality) AS locality,
-                     any_value(as_of) AS as_of, count(*) AS offices,
-                     count(*) FILTER (WHERE decision IN ('abolish', 'merge')) AS abolished,
-                     count(*) FILTER (WHERE decision IS NULL
-                                      OR decision NOT IN ('abolish', 'merge'))
-                       AS retained,
-                     count(registered) AS registered,
-                     sum(start_value) AS start_value, sum(disposed_value) AS disposed_value,
-                     sum(left_value) AS left_value, sum(due_to_treasury) AS due_to_treasury,
-                     sum(cash) AS cash
-              FROM offices GROUP BY ledger_sha256, as_of),
-            d AS (
-              SELECT ledger_sha256, as_of, sum(proceeds) AS proceeds,
-                     sum(remitted) AS remitted
-              FROM disposals GROUP BY ledger_sha256, as_of),
-            v AS (
-              SELECT ledger_sha256, as_of, count(*) AS violations
-              FROM violations GROUP BY ledger_sha256, as_of)
-            SELECT o.locality, o.as_of, o.offices, o.abolished, o.retained, o.registered,
-                   o.start_value, o.disposed_value, o.left_value,
-                   coalesce(d.proceeds, 0) AS proceeds, coalesce(d.remitted, 0) AS remitted,
-                   o.due_to_treasury, o.cash, coalesce(v.violations, 0) AS violations
-            FROM o
-            LEFT JOIN d USING (ledger_sha256, as_of)
-            LEFT JOIN v USING (ledger_sha256, as_of)
-            ORDER BY o.locality, o.as_of
-            """,
-        )
-        rules = _records(
-            con,
-            """
-            SELECT code, any_value(name) AS name, locality, count(*) AS count
-            FROM violations GROUP BY code, locality ORDER BY code, locality
-            """,
-        )
-        sources = []
-        for folder in folders:
-            path = _sql_list([folder / "offices.parquet"])
-            row = con.execute(
-                f"SELECT any_value(locality), any_value(ledger), any_value(ledger_sha256), "
-                f"any_value(as_of) FROM read_parquet({path})"
-            ).fetchone()
-            locality, ledger, sha, as_of = row if row else (None, None, None, None)
-            sources.append(
-                {
-                    "directory": str(folder),
-                    "locality": locality or "",
-                    "ledger": ledger or "",
-                    "ledger_sha256": sha or "",
-                    "as_of": as_of,
-                }
-            )
-    except duckdb.Error as exc:
-        raise ExportError(f"无法一起读取这些导出文件：{exc}") from exc
-    finally:
-        con.close()
-    return {"localities": localities, "rules": rules, "sources": sources}
-
-
-def _records(con: Any, sql: str) -> list[dict]:
-    cursor = con.execute(sql)
-    names = [d[0] for d in cursor.description]
-    rows = []
-    for values in cursor.fetchall():
-        row = dict(zip(names, values, strict=True))
-        for key, value in row.items():
-            if isinstance(value, float):  # DuckDB sums of decimals stay Decimal
-                row[key] = Decimal(str(value))
-        rows.append(row)
-    return rows
-
-
-def build_consolidated(result: dict[str, list[dict]]) -> Report:
-    """The consolidated report from ``query``'s rows (pure)."""
-    localities = Table(
-        "各地汇总",
-        "各地清理规范工作汇总",
-        LOCALITY_COLUMNS,
-        builders.frame(LOCALITY_COLUMNS, result["localities"]),
-        notes=["每行为一个地区一个截至日的导出；金额为元。"],
-    )
-    rules = Table(
-        "违规按规则",
-        "违规事项按规则和地区",
-        RULE_COLUMNS,
-        builders.frame(RULE_COLUMNS, result["rules"]),
-        group="code",
-        group_label="code",
-    )
-    sources = Table(
-        "来源",
-        "汇总来源（账本及其 SHA-256）",
-        SOURCE_COLUMNS,
-        builders.frame(SOURCE_COLUMNS, result["sources"]),
-        total=False,
-    )
-    rows = result["localities"]
-    charts: list[builders.Chart] = []
-    if rows:
-        charts.append(
-            builders.BarChart(
-                "各地资产处置情况",
-                tuple(str(r["locality"] or "?") for r in rows),
-                (
-                    builders.Series(
-                        "已处置价值", tuple(Decimal(r["disposed_value"] or 0) for r in rows)
-                    ),
-                    builders.Series(
-                        "剩余资产价值", tuple(Decimal(r["left_value"] or 0) for r in rows)
-                    ),
-                    builders.Series(
-                        "应缴财政款余额",
-                        tuple(Decimal(r["due_to_treasury"] or 0) for r in rows),
-                    ),
-                ),
-            )
-        )
-    as_ofs = sorted({r["as_of"] for r in result["sources"] if r["as_of"]})
-    return Report(
-        "consolidate",
-        "清理规范驻外办事机构工作汇总表",
-        f"汇总 {len(result['sources'])} 个地区的导出",
-        as_ofs[-1] if len(as_ofs) == 1 else None,
-        [localities, rules, sources],
-        charts,
-    )
+    return rollup.build(result)
 
 
 def consolidate_block(
-    result: dict[str, list[dict]], generated: datetime.datetime | None = None
+    result: dict[str, Any], generated: datetime.datetime | None = None
 ) -> list[tuple[str, str]]:
-    """The title block of a consolidated report: every source's ledger, SHA-256, date."""
-    generated = generated or datetime.datetime.now().astimezone()
-    block = []
-    for index, source in enumerate(result["sources"], start=1):
-        as_of = source["as_of"].isoformat() if source["as_of"] else ""
-        block.append(
-            (
-                f"来源 {index}",
-                f"{source['locality']} · {source['ledger']} · SHA-256 "
-                f"{source['ledger_sha256']} · 截至 {as_of}",
-            )
-        )
-    block.append(("生成时间", generated.isoformat(timespec="seconds")))
-    return block
+    """``reports.rollup.title_block``: every source's ledger, SHA-256 and date."""
+    from reports import rollup
+
+    return rollup.title_block(result, generated)
