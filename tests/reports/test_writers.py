@@ -191,12 +191,18 @@ def test_html_renders_in_chromium(sample_books, tmp_path, kind, as_of):
 def test_consolidated_html_renders_in_chromium(sample_ledger, tmp_path):
     from reports import cli
 
-    for as_of in ("2015-08-21", "2016-12-31"):
+    # two localities: one locality's exports at two dates are refused (issue 11)
+    other = tmp_path / "other.beancount"
+    other.write_text(
+        sample_ledger.read_text("utf-8").replace('咸宁市人民政府"', '咸宁市（二）"'),
+        encoding="utf-8",
+    )
+    for ledger, as_of in ((sample_ledger, "2015-08-21"), (other, "2016-12-31")):
         assert (
             cli.main(
                 [
                     "export",
-                    str(sample_ledger),
+                    str(ledger),
                     "--output",
                     str(tmp_path / as_of),
                     "--as-of",
