@@ -45,6 +45,9 @@ class Reported:
     def __repr__(self) -> str:
         return "<reported>"
 
+    def __reduce__(self) -> str:
+        return "REPORTED"  # pickled by name: ``cell is REPORTED`` holds after a pickle
+
 
 REPORTED = Reported()
 

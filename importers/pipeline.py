@@ -1,13 +1,15 @@
 """One import, from a file to ledger entries: the command line, beangulp and the 清理规范
 page all run it.
 
-``extract`` reads every sheet of the file (``importers.sheets``), finds the form around
-each register (``importers.forms``), types the data rows and checks the totals
+``extract`` reads every sheet of the file (``importers.sheets``) and finds the form
+around each register (``importers.forms``), which is the file's part
+(``importers.reading``); then it types the data rows and checks the totals
 (``importers.rows``) and converts them against the ledger (``importers.convert``),
 filling a ``Report`` with what it read, per sheet and per office and category.
-``run`` is ``liaison import``: it indexes the ledger, writes the new entries after the
-output's text to a temporary file beside it and moves that into place only when the
-whole file imported without a problem (``--dry-run``: never), then prints the report.
+``run`` is ``liaison import``: it indexes the ledger (the command line reads the file in
+a child process meanwhile), writes the new entries after the output's text to a
+temporary file beside it and moves that into place only when the whole file imported
+without a problem (``--dry-run``: never), then prints the report.
 
 Sheets that hold no register (a cover, the notes) are named as skipped; ``sheet`` picks
 one. A register without an office column takes its office from its fill line
@@ -63,10 +65,11 @@ from beancount.core import data
 from importers import convert
 from importers import forms
 from importers import rows as rows_lib
-from importers import sheets as sheets_lib
-from importers.grid import Sheet
 from importers.problems import Problem
 from importers.problems import column_letter
+from importers.reading import FileForms
+from importers.reading import Reading
+from importers.reading import read_forms
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -288,7 +291,7 @@ def extract(
     keep_duplicates: bool = False,
     report: Report | None = None,
     progress: Callable[[float], None] | None = None,
-    found: list[Sheet] | None = None,
+    found: FileForms | None = None,
 ) -> Iterator[data.Directive]:
     """The entries an import file makes against ``index``; problems to ``problems``.
 
@@ -303,7 +306,7 @@ def extract(
         keep_duplicates: Also yield, marked ``__duplicate__``, what the ledger holds.
         report: Receives what was read, per sheet, office and category.
         progress: Called now and then with the fraction of the data rows done.
-        found: The file's sheets, already read (``sheets.Reading``); else read here.
+        found: The file's forms, already read (``importers.reading``); else read here.
     """
     label = label or str(path)
     report = report if report is not None else Report(label, kind)
@@ -341,7 +344,7 @@ def read_rows(
     sheet: str | None = None,
     report: Report | None = None,
     progress: Callable[[float], None] | None = None,
-    found: list[Sheet] | None = None,
+    found: FileForms | None = None,
 ) -> Iterator[tuple[rows_lib.Where, Any]]:
     """The typed rows of every register in the file, before any ledger entry is made.
 
@@ -349,61 +352,14 @@ def read_rows(
     """
     label = label or str(path)
     report = report if report is not None else Report(label, kind)
-    schema = forms.SCHEMAS[kind]
     if found is None:
-        found = sheets_lib.read_sheets(path, problems, label)
-    if not found:
-        return
-    if sheet is not None:
-        chosen = [s for s in found if s.name == sheet]
-        if not chosen:
-            names = "、".join(s.name for s in found if s.name) or "（无）"
-            problems.append(
-                Problem(
-                    label, None, None, None, sheet, f"没有这个工作表；工作表有：{names}"
-                )
-            )
-            return
-        found = chosen
-    named = len(found) > 1
-    layouts = []
-    for raw in found:
-        if raw.hidden and sheet is None:
-            # a hidden sheet is no part of the register its reader sees: never booked
-            # unseen; ``--sheet`` imports it
-            report.skipped.append(
-                f"{raw.name}（隐藏的工作表；如需导入，请用 --sheet 指定）"
-            )
-            continue
-        before = len(problems)
-        layout = forms.read_layout(raw, schema, problems, label, named)
-        if layout.header is not None:
-            layouts.append(layout)
-        elif len(problems) == before:
-            why = "（汇总表：没有资产编号和资产名称列）" if layout.summary else ""
-            report.skipped.append((raw.name or label) + why)
-    if not layouts and not problems:
-        problems.append(_no_register(label, schema, found))
-        return
-    yield from _typed(layouts, schema, index, problems, label, named, report, progress)
-
-
-def _no_register(label: str, schema: forms.Schema, found: list[Any]) -> Problem:
-    required = "、".join(schema.names(f) for f in schema.fields if f in schema.required)
-    listed = "、".join(s.name for s in found if s.name and not s.hidden)
-    hidden = "、".join(s.name for s in found if s.hidden)
-    where = f"（已查看的工作表：{listed}）" if listed else ""
-    if hidden:
-        where += f"（未读取隐藏的工作表：{hidden}；如需导入，请用 --sheet 指定）"
-    return Problem(
-        label,
-        None,
-        None,
-        None,
-        None,
-        f"没有找到登记表的表头{where}：表头应有这些列：{required}；"
-        "是空工作表，或不是资产清查登记表吗？",
-    )
+        found = read_forms(kind, path, problems, label=label, sheet=sheet)
+    report.skipped.extend(found.skipped)
+    if found.layouts:
+        schema = forms.SCHEMAS[kind]
+        yield from _typed(
+            found.layouts, schema, index, problems, label, found.named, report, progress
+        )
 
 
 def _typed(
@@ -569,7 +525,7 @@ def run(
     label: str | None = None,
     report: Report | None = None,
     problems: list[Problem] | None = None,
-    reading: sheets_lib.Reading | None = None,
+    reading: Reading | None = None,
 ) -> int:
     """Import one file; the exit status (0 done, 2 bad input or unusable ledger).
 
@@ -585,7 +541,7 @@ def run(
         label: How messages name the file (an upload's own name, not its temporary path).
         report: Receives what was read (the summary), for callers that show it otherwise.
         problems: Receives every problem, for callers that show them otherwise.
-        reading: The file's reading, already started (``sheets.Reading``).
+        reading: The file's reading, already started (``importers.reading``).
     """
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
@@ -593,9 +549,8 @@ def run(
     name = f"liaison import {kind}"
     report = report if report is not None else Report(label, kind)
     problems = problems if problems is not None else []
-    # the file is read while the books load: python-calamine reads outside the GIL, so
-    # on two cores a workbook costs little more than the books' own load
-    reading = reading or sheets_lib.Reading(path, label)
+    # a server forks no child: see importers.reading
+    reading = reading or Reading(kind, path, label=label, sheet=sheet, fork=False)
     target = Path(os.path.realpath(output)) if output is not None else None
     writing = target is not None and not dry_run
     with contextlib.ExitStack() as held:
@@ -654,7 +609,7 @@ def _write(
     dry_run: bool,
     default_date: datetime.date | None,
     report: Report,
-    found: list[Sheet],
+    found: FileForms,
 ) -> int:
     """The import's entries after the output's text (``target``, the output's real path,
     under the lock), or to ``stdout``; the report; the exit status."""

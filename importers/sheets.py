@@ -337,35 +337,6 @@ def _clip_merged(
     return sorted(clipped)
 
 
-# --- Reading ---------------------------------------------------------------------------
-
-
-class Reading:
-    """``read_sheets`` on a thread of its own, started at once.
-
-    python-calamine reads a workbook outside the GIL: ``liaison import`` starts the
-    reading first and loads the rest of itself and the books meanwhile, so on two cores
-    a workbook costs little more than the books' own load.
-    """
-
-    def __init__(self, path: str | os.PathLike[str], label: str | None = None) -> None:
-        import threading
-
-        self.problems: list[Problem] = []
-        self.sheets: list[Sheet] = []
-        self.thread = threading.Thread(target=self._read, args=(path, label), daemon=True)
-        self.thread.start()
-
-    def _read(self, path: str | os.PathLike[str], label: str | None) -> None:
-        self.sheets = read_sheets(path, self.problems, label)
-
-    def result(self, problems: list[Problem]) -> list[Sheet]:
-        """The sheets; the reader's problems are added to ``problems``."""
-        self.thread.join()
-        problems.extend(self.problems)
-        return self.sheets
-
-
 def read_sheets(
     path: str | os.PathLike[str], problems: list[Problem], label: str | None = None
 ) -> list[Sheet]:

@@ -145,12 +145,13 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    # The file is read on a thread from the start, while the importer's modules and the
-    # books load (``sheets.Reading``). An import makes objects and no cycles: the
-    # collector is paused throughout, as for reading a ledger (``reader.no_gc``).
-    from importers import sheets
+    # The file is read in a child process from the start, while the importer's modules
+    # and the books load (``importers.reading``): first, while this process is small and
+    # has no thread. An import makes objects and no cycles: the collector is paused
+    # throughout, as for reading a ledger (``reader.no_gc``).
+    from importers.reading import Reading
 
-    reading = sheets.Reading(args.file, str(args.file))  # first: it reads meanwhile
+    reading = Reading(args.kind, args.file, label=str(args.file), sheet=args.sheet)
     from plugins import reader
 
     with reader.no_gc():
