@@ -3,10 +3,11 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+SPARK  := $(VENV)/.installed-spark
 
 export BEANCOUNT_DISABLE_LOAD_CACHE := 1
 
-.PHONY: setup demo test browser lint bench clean
+.PHONY: setup demo test browser java lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +16,11 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 setup: $(STAMP)
+
+# `liaison consolidate --engine spark` and its test: PySpark (the `spark` extra).
+$(SPARK): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,spark]'
+	touch $(SPARK)
 
 demo: setup
 	$(BIN)/liaison demo
@@ -28,7 +34,16 @@ browser:
 	    chromium fonts-wqy-zenhei >/dev/null || echo "note: could not install Chromium"; \
 	else echo "note: no Chromium; the html rendering tests will be skipped"; fi
 
-test: setup browser
+# Java 17 runs PySpark (Debian's package; installed when running as root).
+java:
+	@if dpkg -s openjdk-17-jre-headless >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    openjdk-17-jre-headless >/dev/null || echo "note: could not install Java 17"; \
+	elif command -v java >/dev/null 2>&1; then echo "note: Spark runs on $$(command -v java)"; \
+	else echo "note: no Java 17; the Spark tests will be skipped"; fi
+
+test: setup $(SPARK) java browser
 	$(BIN)/pytest -q
 
 lint: setup
@@ -38,6 +53,7 @@ lint: setup
 bench: setup
 	$(BIN)/python benchmarks/check_speed.py
 	$(BIN)/python benchmarks/import_bench.py
+	$(BIN)/python benchmarks/rollup_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info
