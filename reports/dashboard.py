@@ -26,6 +26,12 @@ as-of date:
   the target file. Fava's own Import page cannot do this: it saves only transactions,
   balances and notes, never the ``open`` directives a register is made of.
 
+The page's own texts (headings, column names, buttons, statuses, the upload's messages)
+follow Fava's language: the ledger's ``custom "fava-option" "language"``, else the
+browser's as Fava chooses it; English for ``en``, Chinese otherwise and by default
+(``Texts``, the table ``ENGLISH`` keyed by the Chinese). The rules' messages and
+explanations stay as the catalogue writes them.
+
 The as-of date is the ledger's ``plugin "plugins.rules"`` config's ``as-of``, else
 today; ``?as_of=YYYY-MM-DD`` on the page's address overrides it. The rules run as the
 plugin runs them in Fava (the config's ``disable`` and ``only`` are honoured, so the page
