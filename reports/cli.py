@@ -6,7 +6,8 @@ Each command reads its arguments here and does its work where that work belongs:
 - ``explain``: ``reports.explain``;
 - ``import``: ``importers.pipeline``;
 - ``report``: ``reports.builders`` makes the report, ``reports.writers`` writes it;
-- ``export`` and ``consolidate``: ``reports.export`` (and ``reports.writers``);
+- ``export``: ``reports.export``; ``consolidate``: ``reports.rollup`` (and
+  ``reports.writers``);
 - ``verify``: ``reports.verify``;
 - ``new``: ``reports.skeleton``;
 - ``demo`` and ``serve``: Fava (``reports.serve``).
@@ -232,20 +233,31 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_consolidate(args: argparse.Namespace) -> int:
     if _output_format("consolidate", args.output) is None:
         return EXIT_UNUSABLE
-    from reports import export as export_lib
+    from reports import rollup
     from reports import writers
 
+    store = args.store or args.output.parent / rollup.STORE_NAME
     try:
-        result = export_lib.query(args.directories)
-    except export_lib.ExportError as exc:
+        result = rollup.query(
+            args.directories,
+            by=args.by,
+            engine=args.engine,
+            store=None if args.engine != "duckdb" else store,
+        )
+    except rollup.ExportError as exc:
         return _fail("consolidate", str(exc))
-    report = export_lib.build_consolidated(result)
-    block = export_lib.consolidate_block(result)
+    for note in result["notes"]:
+        print(f"liaison consolidate: 提醒：{note}", file=sys.stderr)
+    report = rollup.build(result)
+    block = rollup.title_block(result)
     try:
         writers.write(report, args.output, block)
     except OSError as exc:
         return _fail("consolidate", f"{args.output}：无法写入：{exc.strerror or exc}")
-    print(f"{args.output}: {report.title}, {len(result['sources'])} source(s)")
+    print(
+        f"{args.output}: {report.title}, {len(result['sources'])} source(s), "
+        f"{len(result['groups'])} group(s) by {args.by} on {args.engine}"
+    )
     return EXIT_OK
 
 
@@ -513,9 +525,19 @@ def _export_parser(sub: Any) -> None:
 
 
 def _consolidate_parser(sub: Any) -> None:
+    from reports.exportformat import BY  # the standard library only
+    from reports.exportformat import ENGINES
+    from reports.exportformat import STORE_NAME
+
     consolidate = sub.add_parser(
         "consolidate",
-        help="把多个地方的导出汇总为一份报表（DuckDB）",
+        help="把多个地方的导出汇总为一份报表（按地区、地级市、省或全国；DuckDB 或 Spark）",
+        description=(
+            "汇总各地 liaison export 的导出：机构按决定和状态、资产处置按方式和价值、"
+            "处置收入应缴和已缴、违规按规则，分组并合计，列出每份来源的 SHA-256。"
+            "不是导出的文件夹、旧版本的导出、同一地区两份不同的导出、金额不是十进制数的"
+            "导出，一律拒绝（退出码 2，不写任何文件）。"
+        ),
     )
     consolidate.add_argument(
         "directories", nargs="+", type=Path, metavar="DIR", help="liaison export 的文件夹"
@@ -527,6 +549,27 @@ def _consolidate_parser(sub: Any) -> None:
         required=True,
         metavar="FILE",
         help="FILE.xlsx、FILE.csv 或 FILE.html",
+    )
+    consolidate.add_argument(
+        "--by",
+        choices=BY,
+        default="locality",
+        help="汇总层级：locality 地区（默认）、prefecture 地级市、province 省、nation 全国",
+    )
+    consolidate.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="duckdb",
+        help="duckdb：本机内嵌（默认）；spark：PySpark（本机或 spark-submit 指定的集群）",
+    )
+    consolidate.add_argument(
+        "--store",
+        type=Path,
+        metavar="FILE",
+        help=(
+            f"DuckDB 汇总缓存，按每份导出的 SHA-256 保存已读入的数据，"
+            f"再次汇总时只读新的导出（默认：输出文件旁的 {STORE_NAME}）"
+        ),
     )
     consolidate.set_defaults(func=cmd_consolidate)
 

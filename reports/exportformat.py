@@ -21,3 +21,11 @@ source: ledger, ledger_sha256, as_of, locality."""
 
 class ExportError(Exception):
     """A folder is not a liaison export, or the exports cannot be read together."""
+
+
+BY = ("locality", "prefecture", "province", "nation")
+"""The levels ``liaison consolidate --by`` sums at."""
+ENGINES = ("duckdb", "spark")
+"""The engines ``liaison consolidate --engine`` runs on (DuckDB embedded, the default)."""
+STORE_NAME = ".liaison-rollup.duckdb"
+"""The collected store's file name, beside the consolidated report by default."""

@@ -44,17 +44,27 @@ from reports import builders
 from reports.builders import Column
 from reports.builders import Report
 from reports.builders import Table
+from reports.exportformat import BY
+from reports.exportformat import ENGINES
 from reports.exportformat import NAMES
 from reports.exportformat import SCHEMA_KEY
 from reports.exportformat import SCHEMA_VERSION
 from reports.exportformat import SOURCE_KEY
+from reports.exportformat import STORE_NAME
 from reports.exportformat import TABLE_KEY
 from reports.exportformat import ExportError
 
-BY = ("locality", "prefecture", "province", "nation")
-ENGINES = ("duckdb", "spark")
-STORE_NAME = ".liaison-rollup.duckdb"
-"""The collected store's file name, beside the consolidated report by default."""
+__all__ = [
+    "BY",
+    "ENGINES",
+    "STORE_NAME",
+    "ExportError",
+    "build",
+    "query",
+    "sql",
+    "title_block",
+]
+
 STORE_VERSION = "1"
 
 READ_COLUMNS = (
@@ -354,6 +364,34 @@ def _open_store(path: str | os.PathLike[str] | None, notes: list[str]) -> Store:
         return Store(None)
 
 
+def _peek(path: str | os.PathLike[str] | None) -> dict[str, dict[str, Any]]:
+    """What a store holds, read without writing it (nothing is written before every
+    export has been checked); empty when there is none or it cannot be read."""
+    import duckdb
+
+    if path is None or not Path(path).is_file():
+        return {}
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error:
+        return {}
+    try:
+        version = con.execute("SELECT value FROM meta WHERE name = 'version'").fetchone()
+        if version is None or version[0] != STORE_VERSION:
+            return {}
+        rows = con.execute(
+            "SELECT sha256, locality, ledger, ledger_sha256, as_of FROM exports"
+        ).fetchall()
+    except duckdb.Error:
+        return {}
+    finally:
+        con.close()
+    return {
+        sha: {"locality": loc, "ledger": led, "ledger_sha256": lsha, "as_of": as_of}
+        for sha, loc, led, lsha, as_of in rows
+    }
+
+
 # --- the engines ---------------------------------------------------------------------
 
 
@@ -362,11 +400,22 @@ def _duckdb_rows(
     by: str,
     store_path: str | os.PathLike[str] | None,
 ) -> tuple[list[dict[str, Any]], list[Export], list[str]]:
-    notes: list[str] = []
+    exports, notes = open_exports(directories, _peek(store_path))
     store = _open_store(store_path, notes)
     try:
-        exports, seen = open_exports(directories, store.known())
-        notes += seen
+        held = store.known()
+        for index, export in enumerate(exports):
+            if export.facts is None and export.sha256 not in held:
+                # the store changed since it was read (or could not be opened): read
+                # this export again
+                path = export.directory / "rollup.parquet"
+                data = path.read_bytes()
+                sha = hashlib.sha256(data).hexdigest()
+                if sha != export.sha256:
+                    raise ExportError(
+                        f"{export.directory}：导出文件在汇总过程中被改动，请重试"
+                    )
+                exports[index] = _parse(export.directory, data, sha)
         store.collect(exports)
         return store.rows(by), exports, notes
     finally:

@@ -429,3 +429,54 @@ def test_good_exports_consolidate_with_no_complaint(exports, tmp_path, capsys):
     assert code == 0, captured.err
     assert captured.err == ""
     assert out.exists()
+
+
+# --- the command line ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("by", "heading", "row"),
+    [
+        ("locality", "清理规范工作汇总（按地区）", "岳阳市人民政府,2015-09-15,2,"),
+        ("prefecture", "清理规范工作汇总（按地级市）", "小计：湖北,,4,"),
+        ("province", "清理规范工作汇总（按省份）", "湖南,2,"),
+        ("nation", "清理规范工作汇总（按全国）", "全国,6,"),
+    ],
+)
+def test_consolidate_by_every_level(exports, tmp_path, capsys, by, heading, row):
+    out = tmp_path / f"{by}.csv"
+    argv = ["consolidate", *map(str, exports.values()), "-o", str(out), "--by", by]
+    assert cli.main(argv) == 0, capsys.readouterr().err
+    text = out.read_text("utf-8-sig")
+    assert heading in text
+    assert row in text
+    assert f"by {by} on duckdb" in capsys.readouterr().out
+
+
+def test_consolidate_keeps_its_store_beside_the_output(exports, tmp_path, monkeypatch):
+    out = tmp_path / "all.xlsx"
+    argv = ["consolidate", *map(str, exports.values()), "-o", str(out)]
+    assert cli.main(argv) == 0
+    assert (tmp_path / rollup.STORE_NAME).is_file()
+    parsed: list[Path] = []
+    real = rollup._parse
+
+    def counting(folder: Path, data: bytes, sha: str) -> rollup.Export:
+        parsed.append(folder)
+        return real(folder, data, sha)
+
+    monkeypatch.setattr(rollup, "_parse", counting)
+    assert cli.main(argv) == 0
+    assert parsed == []
+    other = tmp_path / "elsewhere.duckdb"
+    assert cli.main([*argv, "--store", str(other)]) == 0
+    assert other.is_file() and len(parsed) == len(exports)
+
+
+def test_consolidate_rejects_an_unknown_level_or_engine(exports, tmp_path, capsys):
+    out = tmp_path / "all.csv"
+    for option, value in (("--by", "county"), ("--engine", "hive")):
+        argv = ["consolidate", str(exports["xn"]), "-o", str(out), option, value]
+        assert cli.main(argv) == 2
+        assert f"参数 {option} 的值 '{value}' 不可用" in capsys.readouterr().err
+    assert not out.exists()
