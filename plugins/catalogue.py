@@ -57,7 +57,11 @@ class Rule:
 
 
 class PolicyViolation(NamedTuple):
-    """A violation of a liaison-office rule, at the entry that causes it."""
+    """A violation of a liaison-office rule, at the entry that causes it.
+
+    ``internal`` marks the LI-302 a rule (or the engine) that failed becomes: not a
+    finding about the books but a fault of the rules, which the tests never accept.
+    """
 
     source: data.Meta
     message: str
@@ -65,6 +69,7 @@ class PolicyViolation(NamedTuple):
     code: str
     office: str | None = None
     account: str | None = None
+    internal: bool = False
 
 
 _CATALOGUE = (
@@ -577,6 +582,7 @@ def violation(
     office: str | None = None,
     account: str | None = None,
     meta: data.Meta | None = None,
+    internal: bool = False,
 ) -> PolicyViolation:
     """Make the error for a violation of rule ``code`` at ``entry``.
 
@@ -587,6 +593,7 @@ def violation(
         office: The office code, where there is one.
         account: The account, where there is one.
         meta: The source to point at, if not the entry's own (a posting's).
+        internal: The rules failed (an LI-302 that says so), not the books.
     Returns:
         The error, its message beginning ``[CODE name]``.
     """
@@ -598,9 +605,8 @@ def violation(
         # a custom directive written with no values: Beancount's printer, which
         # bean-check runs on every error's entry, iterates them and would crash
         entry = entry._replace(values=[])
-    return PolicyViolation(
-        source, f"[{code} {rule.name}] {rule.zh}：{message}", entry, code, office, account
-    )
+    message = f"[{code} {rule.name}] {rule.zh}：{message}"
+    return PolicyViolation(source, message, entry, code, office, account, internal)
 
 
 def shown(value: Any) -> str:

@@ -187,6 +187,7 @@ def _find(books: model.Books, config: Config, filename: str) -> list[PolicyViola
                     f"规则 {code} 无法判定本账本（内部错误，请报告）："
                     f"{traceback.format_exc(limit=1).strip().splitlines()[-1]}",
                     meta=data.new_metadata(filename, 0),
+                    internal=True,
                 )
             )
     return errors
@@ -274,5 +275,6 @@ def run_plugin(
                 "驻外机构规则无法读取本账本（内部错误，请报告）："
                 f"{traceback.format_exc(limit=1).strip().splitlines()[-1]}",
                 meta=data.new_metadata(filename, 0),
+                internal=True,
             )
         ]

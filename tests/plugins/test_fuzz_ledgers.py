@@ -8,10 +8,11 @@ recipient (well or badly typed), remittances and receptions. Each is loaded with
 plugin, as bean-check and Fava load it, and judged as ``liaison check`` judges it.
 
 A crash is what the engine logs when it catches a rule's exception (it then reports an
-internal LI-302 so the others' results survive): no such log record may appear, every
-error must be a Beancount error or a ``PolicyViolation`` of a catalogued code, and
-``liaison check`` must answer 0 or 1. The default run makes 300 ledgers; the test
-marked ``slow`` makes 10,000 (``pytest -m slow tests/plugins/test_fuzz_ledgers.py``).
+LI-302 marked ``internal`` so the others' results survive): no such log record and no
+such error may appear, every error must be a Beancount error or a ``PolicyViolation`` of
+a catalogued code, and ``liaison check`` must answer 0 or 1. The default run makes 300
+ledgers; the test marked ``slow`` makes 10,000
+(``pytest -m slow tests/plugins/test_fuzz_ledgers.py``).
 """
 
 from __future__ import annotations
@@ -191,6 +192,7 @@ def _judge(text: str, tmp: Path, caplog: pytest.LogCaptureFixture) -> None:
     for error in [*errors, *found]:
         if isinstance(error, PolicyViolation):
             assert error.code in RULES, text
+            assert not error.internal, (error.message, text)
         else:  # Beancount's own errors are named tuples of its own classes
             assert type(error).__module__.startswith("beancount"), (type(error), text)
 

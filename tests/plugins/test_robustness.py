@@ -2,14 +2,17 @@
 
 A plugin that raises turns into one opaque error and every other rule's result is lost,
 so the engine guards each rule; these tests prove the guard is never needed: a rule that
-crashes reports "内部错误" (internal error), which is asserted absent.
+crashes becomes an LI-302 marked ``internal``, which is asserted absent, and every finding
+must be a ``PolicyViolation`` of a catalogued code.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from typing import Any
 
+import pytest
 from beancount.core import data
 from beancount.core.amount import Amount
 from beancount.parser.grammar import ValueType
@@ -20,6 +23,8 @@ from hypothesis import strategies as st
 
 from plugins import engine
 from plugins import settings as settings_lib
+from plugins.catalogue import RULES
+from plugins.catalogue import PolicyViolation
 from tests.conftest import load_text
 
 BASE = """
@@ -207,15 +212,41 @@ EXTRA_KEYS = sorted(
 )
 
 
-def assert_no_internal_error(entries: list[Any], config: Any = None) -> None:
+def assert_no_internal_error(entries: list[Any], config: Any = None) -> list[Any]:
     _, violations = engine.run(entries, OPTIONS, config, as_of=datetime.date(2017, 1, 1))
-    broken = [v.message for v in violations if "内部错误" in v.message]
+    broken = [v.message for v in violations if v.internal]
     assert not broken, broken
+    assert all(isinstance(v, PolicyViolation) and v.code in RULES for v in violations)
+    return violations
 
 
-def test_the_base_ledger_loads_cleanly():
+# What the base ledger breaks at 2017-01-01: every disposal and office rule that judges
+# deadlines has something to judge, so a mutation has findings to lose.
+BASE_FINDINGS = {
+    "LD-205": 1,  # the enterprise, never disposed of
+    "LD-206": 1,  # its cash
+    "LD-208": 2,  # its receivables and payables
+    "LD-210": 7,  # none of its accounts closed
+    "LO-101": 1,  # abolished after decide-by
+    "LO-102": 1,  # the city office, undecided by decide-by
+    "LO-106": 1,  # the enterprise, never delinked
+    "LO-111": 1,  # the city office, never registered
+}
+
+
+def test_the_base_ledger_loads_cleanly_and_breaks_what_it_should():
     assert not ERRORS, [e.message for e in ERRORS]
-    assert_no_internal_error(ENTRIES)
+    found = assert_no_internal_error(ENTRIES)
+    assert Counter(v.code for v in found) == BASE_FINDINGS
+
+
+def test_a_crashing_rule_is_caught_here(monkeypatch):
+    def broken(books):
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setitem(engine.FINDERS, "LD-202", broken)
+    with pytest.raises(AssertionError, match="LD-202"):
+        assert_no_internal_error(ENTRIES)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
