@@ -162,11 +162,16 @@ class LedgerIndex:
 
     @classmethod
     def from_entries(
-        cls, entries: data.Directives, check_offices: bool = True
+        cls,
+        entries: data.Directives,
+        check_offices: bool = True,
+        books: model.Books | None = None,
     ) -> LedgerIndex:
-        """Index a ledger's entries (loaded, or parsed only: explicit amounts suffice)."""
+        """Index a ledger's entries (loaded, or parsed only: explicit amounts suffice);
+        ``books``: the books already read from them, if any (the plugin's, in a load)."""
         entries = sorted(entries, key=data.entry_sortkey)
-        books = reader.read(entries)
+        if books is None:
+            books = reader.read(entries)
         index = cls(offices=set(books.offices) if check_offices else None, books=books)
         index.office_names = {code: office.name for code, office in books.offices.items()}
         for office, registrations in books.registrations.items():

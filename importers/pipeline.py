@@ -70,6 +70,7 @@ from importers.problems import column_letter
 from importers.reading import FileForms
 from importers.reading import Reading
 from importers.reading import read_forms
+from plugins import model
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -458,15 +459,20 @@ class Unusable(Exception):
     """The ledger or the output cannot be used at all."""
 
 
-def _ledger_entries(ledger: Path, stderr: IO[str]) -> tuple[list[Any], set[str]]:
-    """The ledger's entries and the files it includes (absolute paths)."""
+def _ledger_entries(
+    ledger: Path, stderr: IO[str]
+) -> tuple[list[Any], set[str], model.Books | None]:
+    """The ledger's entries, the files it includes (absolute paths), and the books the
+    rules' plugin read in the load, where it ran once (else None: read them again)."""
     if not ledger.is_file():
         raise Unusable(f"{ledger}：账本文件不存在")
     from beancount import loader
 
+    from plugins import engine
     from plugins.catalogue import PolicyViolation
 
-    entries, errors, options = loader.load_file(str(ledger))
+    with engine.plugin_runs() as runs:  # one reading of the books: see plugin_runs
+        entries, errors, options = loader.load_file(str(ledger))
     own = [e for e in errors if not isinstance(e, PolicyViolation)]
     if own:
         print(
@@ -475,7 +481,8 @@ def _ledger_entries(ledger: Path, stderr: IO[str]) -> tuple[list[Any], set[str]]
             file=stderr,
         )
     included = {os.path.realpath(f) for f in options.get("include") or ()}
-    return entries, included
+    books = runs[0].books if len(runs) == 1 else None
+    return entries, included, books
 
 
 def _output_entries(output: Path, included: set[str]) -> list[Any]:
@@ -493,20 +500,27 @@ def build_index(
 ) -> convert.LedgerIndex:
     """What the import checks against: the ledger, and the output where it is not in it.
 
-    Parsed and indexed with the garbage collector paused (``reader.no_gc``).
+    Parsed and indexed with the garbage collector paused (``reader.no_gc``). Where the
+    ledger declares the rules' plugin, the books it read in the load are the index's:
+    the books are read once.
     """
     from plugins import reader
 
     with reader.no_gc():
         entries: list[Any] = []
         included: set[str] = set()
+        books = None
         if ledger is not None:
-            entries, included = _ledger_entries(ledger, stderr)
+            entries, included, books = _ledger_entries(ledger, stderr)
         if output is not None:
-            entries = entries + _output_entries(output, included)
+            outside = _output_entries(output, included)
+            if outside:  # the books the plugin read lack them: read again, with them
+                entries, books = entries + outside, None
         if ledger is None and not entries:
             return convert.LedgerIndex.empty()
-        index = convert.LedgerIndex.from_entries(entries, check_offices=ledger is not None)
+        index = convert.LedgerIndex.from_entries(
+            entries, check_offices=ledger is not None, books=books
+        )
         index.files = included
         return index
 
