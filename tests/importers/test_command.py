@@ -12,6 +12,7 @@ import pytest
 from beancount.core import data
 
 from importers import pipeline
+from plugins import reader
 from tests.importers.conftest import DISPOSAL_HEADER
 from tests.importers.conftest import INVENTORY_HEADER
 from tests.importers.conftest import INVENTORY_ROWS
@@ -548,3 +549,38 @@ def test_an_output_the_ledger_includes_is_not_pointed_out(tmp_path, capsys, ledg
     assert code == 0, err
     assert "已向" in err
     assert "提醒" not in err
+
+
+@pytest.mark.parametrize("plugin", [True, False])
+def test_the_books_are_read_once(tmp_path, capsys, ledger, monkeypatch, plugin):
+    """Where the ledger declares the rules' plugin, the import indexes the books the
+    plugin read in the load; without it, the import reads them once itself."""
+    if plugin:
+        ledger.write_text('plugin "plugins.rules"\n' + ledger.read_text("utf-8"), "utf-8")
+    readings = []
+    real = reader.read
+
+    def counted(entries, *args, **kwargs):
+        readings.append(len(entries))
+        return real(entries, *args, **kwargs)
+
+    monkeypatch.setattr(reader, "read", counted)
+    register = write_csv(tmp_path / "reg.csv", [INVENTORY_HEADER, *INVENTORY_ROWS])
+    out = tmp_path / "imported.beancount"
+    args = ["import", "inventory", register, "--ledger", ledger, "--output", out]
+    args += ["--date", "2015-07-31"]
+    code, _, err = run_cli(capsys, *args)
+    assert code == 0, err
+    assert len(readings) == 1
+    assert "新增 5 行" in err
+
+    # the output, not included by the ledger, holds what the plugin never read: the
+    # books are read again with it, and the rows it holds are found there
+    readings.clear()
+    code, _, err = run_cli(capsys, *args)
+    assert code == 0, err
+    if plugin:
+        assert len(readings) == 2 and readings[1] > readings[0]
+    else:
+        assert len(readings) == 1
+    assert "新增 0 行，账本中已有 5 行" in err
