@@ -195,6 +195,9 @@ def date(value: Any) -> datetime.date:
     elif isinstance(value, datetime.date):
         result = value
     elif isinstance(value, str):
+        known = _DATE_OF.get(value)  # dates repeat down a register
+        if known is not None:
+            return known
         text = fold(value)
         if not text:
             raise _error(_MISSING)
@@ -219,7 +222,14 @@ def date(value: Any) -> datetime.date:
         raise _error("不是日期")
     if not 1900 <= result.year <= 2100:
         raise _error(_IMPLAUSIBLE)
+    if value.__class__ is str and len(_DATE_OF) < _DATES_KEPT:
+        _DATE_OF[value] = result
     return result
+
+
+_DATE_OF: dict[str, datetime.date] = {}
+"""Dates written as text to the date they are, as found (``date``)."""
+_DATES_KEPT = 65536
 
 
 def _unreal(year: int, month: int, day: int) -> PydanticCustomError:
@@ -245,7 +255,8 @@ def text(value: Any) -> str:
     """Text as written, trimmed; numbers from number cells become their digits."""
     if value.__class__ is str:  # the common case first: most cells are text
         result = value.strip()
-        if result and not _CONTROL.search(result):
+        # printable text has no control character; other text is searched for one
+        if result and (result.isprintable() or not _CONTROL.search(result)):
             return result
     if value is None:
         raise _error(_MISSING)
@@ -271,6 +282,8 @@ def optional_text(value: Any) -> str | None:
 
 def code(value: Any) -> str:
     """An office code: ASCII letters, digits and hyphens, like XN-JY-WH."""
+    if value.__class__ is str and _CODE.fullmatch(value):
+        return value  # as written: nothing to trim or fold
     result = fold(text(value))
     if not _CODE.fullmatch(result):
         raise _error("不是机构代码（应由大写英文字母、数字和连字符组成，如 XN-JY-WH）")
@@ -279,6 +292,10 @@ def code(value: Any) -> str:
 
 def identifier(value: Any) -> str:
     """An asset id: any text, trimmed, full-width forms folded."""
+    if value.__class__ is str:  # printable ASCII: nothing to fold
+        result = value.strip()
+        if result and result.isascii() and result.isprintable():
+            return result
     result = fold(text(value))
     if not result:
         raise _error(_MISSING)
@@ -290,12 +307,21 @@ def optional_identifier(value: Any) -> str | None:
 
 
 CATEGORY_NAMES = tuple(words.CATEGORY_WORDS)
+_CATEGORY_OF: dict[str, str] = {}
+"""Category words as written to their category, as found (``category``)."""
+_WORDS_KEPT = 4096
 
 
 def category(value: Any) -> str:
-    word = words.key(text(value))
+    written = text(value)
+    found = _CATEGORY_OF.get(written)  # a register writes a few words, many times
+    if found is not None:
+        return found
+    word = words.key(written)
     found = words.CATEGORIES.get(word)
     if found is not None:
+        if len(_CATEGORY_OF) < _WORDS_KEPT:
+            _CATEGORY_OF[written] = found
         return found
     if "土地使用权" in word:  # 政府会计制度 keeps it under 无形资产: 无形资产—土地使用权
         return "Land"
