@@ -14,6 +14,7 @@ import contextvars
 import dataclasses
 import datetime
 import logging
+import threading
 import traceback
 from collections.abc import Callable
 from collections.abc import Iterable
@@ -244,7 +245,8 @@ def plugin_runs() -> Iterator[list[PluginRun]]:
 
     ``reports.ledger.load`` loads inside it, so ``liaison check``, ``report`` and
     ``export`` use the plugin's run where it is theirs instead of reading the books and
-    running the rules a second time. Outside such a block the plugin keeps nothing.
+    running the rules a second time. Outside such a block the plugin keeps only the
+    last load of each file, for ``load_runs``.
     """
     runs: list[PluginRun] = []
     token = _plugin_runs.set(runs)
@@ -252,6 +254,39 @@ def plugin_runs() -> Iterator[list[PluginRun]]:
         yield runs
     finally:
         _plugin_runs.reset(token)
+
+
+_KEPT_FILES = 8
+_kept: dict[str, tuple[Mapping[str, Any], list[PluginRun]]] = {}
+_kept_lock = threading.Lock()
+
+
+def _keep(options_map: Mapping[str, Any], run: PluginRun) -> None:
+    """Keep the run of a load outside ``plugin_runs()``: the last load of each file, of
+    the last ``_KEPT_FILES`` files loaded."""
+    if options_map is None:
+        return
+    key = str(options_map.get("filename"))
+    with _kept_lock:
+        kept = _kept.pop(key, None)
+        if kept is not None and kept[0] is options_map:  # the plugin named twice
+            kept[1].append(run)
+        else:
+            kept = (options_map, [run])
+        _kept[key] = kept  # the newest last
+        while len(_kept) > _KEPT_FILES:
+            del _kept[next(iter(_kept))]
+
+
+def load_runs(options_map: Mapping[str, Any]) -> list[PluginRun]:
+    """The plugin's runs in the load that returned ``options_map``, for a caller that
+    cannot load inside ``plugin_runs()``: Fava loads the ledger itself, and Beancount
+    hands every plugin the very options map the load returns (Fava's
+    ``ledger.options``). Only the last load of a file is kept; none (an empty list) for
+    an older load, a load inside ``plugin_runs()``, or a ledger without the plugin."""
+    with _kept_lock:
+        kept = _kept.get(str(options_map.get("filename")))
+        return list(kept[1]) if kept is not None and kept[0] is options_map else []
 
 
 def run_plugin(
@@ -264,6 +299,8 @@ def run_plugin(
         runs = _plugin_runs.get()
         if runs is not None:
             runs.append(PluginRun(parsed, books, found))
+        else:
+            _keep(options_map, PluginRun(parsed, books, found))
         return found
     except Exception:
         log.exception("liaison rules failed")
