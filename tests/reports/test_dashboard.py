@@ -24,9 +24,11 @@ from markupsafe import escape
 from plugins.catalogue import RULES
 from plugins.catalogue import PolicyViolation
 from reports import dashboard
+from reports import dashboard_page
+from reports import dashboard_texts
 from reports import ledger as ledger_lib
 from reports.cli import EXAMPLE
-from reports.dashboard import explanation_html
+from reports.dashboard_html import explanation_html
 
 EXTENSION = '2010-01-01 custom "fava-extension" "reports.dashboard"'
 HEADER = [
@@ -677,18 +679,20 @@ def test_the_script_gets_its_words_in_the_pages_language(tmp_path):
     match = re.search(r"data-texts='([^']*)'", page)
     assert match
     texts = json.loads(html.unescape(match.group(1)))
-    assert set(texts) == set(dashboard.SCRIPT_TEXTS)
+    assert set(texts) == set(dashboard_texts.SCRIPT_TEXTS)
     assert texts["正在导入……"] == "Importing…"
     script = (Path(dashboard.__file__).parent / "Dashboard.js").read_text("utf-8")
     # every Chinese string the script shows is one it is handed
     shown = set(re.findall(r'"([^"]*[\u4e00-\u9fff][^"]*)"', script))
-    assert shown == set(dashboard.SCRIPT_TEXTS)
+    assert shown == set(dashboard_texts.SCRIPT_TEXTS)
 
 
 def template_texts() -> set[str]:
-    """Every text the page's templates and module hand to ``t``."""
+    """Every text the page's templates and modules (``reports/dashboard*.py``) hand to
+    ``t``."""
     sources = [p.read_text("utf-8") for p in TEMPLATES.glob("*.html")]
-    sources.append(Path(dashboard.__file__).read_text("utf-8"))
+    for module in Path(dashboard.__file__).parent.glob("dashboard*.py"):
+        sources.append(module.read_text("utf-8"))
     found = set()
     for source in sources:
         found |= set(re.findall(r'\bt\(\s*"([^"]+)"', source))
@@ -700,19 +704,19 @@ def test_every_text_of_the_page_has_its_english():
     texts = template_texts()
     assert len(texts) > 60
     # the texts the page computes: statuses, deadline labels, the as-of's source
-    texts |= {label for _, label in dashboard.DEADLINES}
-    texts |= set(dashboard.AS_OF_SOURCES.values())
+    texts |= {label for _, label in dashboard_page.DEADLINES}
+    texts |= set(dashboard_page.AS_OF_SOURCES.values())
     texts |= {"处置完毕", "应撤销而决定保留", "应撤销，尚未决定", "未决定", "保留"}
     texts |= {"待处置：", "资产 {n} 项", "资金", "应缴财政款", "（不属于某一机构）"}
-    texts |= set(dashboard.SCRIPT_TEXTS)
-    missing = sorted(t for t in texts if t not in dashboard.ENGLISH)
+    texts |= set(dashboard_texts.SCRIPT_TEXTS)
+    missing = sorted(t for t in texts if t not in dashboard_texts.ENGLISH)
     assert missing == []
-    assert set(dashboard.CHINESE) <= set(dashboard.ENGLISH)
-    for text, translation in dashboard.ENGLISH.items():
+    assert set(dashboard_texts.CHINESE) <= set(dashboard_texts.ENGLISH)
+    for text, translation in dashboard_texts.ENGLISH.items():
         # English, but for the page's name and a form's own words (合计 rows, 万元)
         assert not CJK.search(re.sub("清理规范|合计|万元", "", translation)), text
         # the same {names} in both
-        chinese = dashboard.CHINESE.get(text, text)
+        chinese = dashboard_texts.CHINESE.get(text, text)
         assert set(re.findall(r"\{(\w+)\}", chinese)) == set(
             re.findall(r"\{(\w+)\}", translation)
         ), text
@@ -727,7 +731,7 @@ def test_no_fixed_text_in_the_templates_bypasses_the_table():
 
 
 def test_texts_status_days_and_ticks():
-    en, zh = dashboard.Texts("en"), dashboard.Texts("zh")
+    en, zh = dashboard_texts.Texts("en"), dashboard_texts.Texts("zh")
     assert en.status("待处置：资产 3 项、资金") == "to dispose of: 3 assets, cash"
     assert zh.status("待处置：资产 3 项、资金") == "待处置：资产 3 项、资金"
     assert en.status("应撤销，尚未决定") == "to abolish: no decision yet"
@@ -738,10 +742,10 @@ def test_texts_status_days_and_ticks():
     )
     assert (zh.days(2), zh.days(0), zh.days(-3)) == ("已过 2 天", "当日截止", "还有 3 天")
     assert (en.tick("8月"), en.tick("2016-01"), zh.tick("8月")) == ("Aug", "2016-01", "8月")
-    assert [dashboard.page_language(x) for x in ("en", "en_US", "en-GB", "EN")] == [
+    assert [dashboard_texts.page_language(x) for x in ("en", "en_US", "en-GB", "EN")] == [
         "en"
     ] * 4
-    assert [dashboard.page_language(x) for x in ("zh", "zh_Hant_TW", "de", "", None)] == [
-        "zh"
-    ] * 5
-    assert dashboard.Texts("fr").language == "zh"
+    assert [
+        dashboard_texts.page_language(x) for x in ("zh", "zh_Hant_TW", "de", "", None)
+    ] == ["zh"] * 5
+    assert dashboard_texts.Texts("fr").language == "zh"

@@ -12,7 +12,7 @@ import io
 
 import pytest
 
-from reports import dashboard
+from reports import dashboard_upload
 from tests.reports.test_dashboard import REGISTER
 from tests.reports.test_dashboard import SMALL
 from tests.reports.test_dashboard import Fava
@@ -116,7 +116,7 @@ def test_an_upload_over_20_mb_is_refused_with_413(small):
 
 
 def test_the_size_limit_counts_the_whole_request(small, monkeypatch):
-    monkeypatch.setattr(dashboard, "MAX_UPLOAD_BYTES", 2000)
+    monkeypatch.setattr(dashboard_upload, "MAX_UPLOAD_BYTES", 2000)
     before = small.path.read_bytes()
     response = _post(small, bytes(3000))
     assert response.status_code == 413
