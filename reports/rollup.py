@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import gc
 import hashlib
 import json
 import os
@@ -215,7 +216,18 @@ def open_exports(
         ExportError: on the first folder that cannot be summed, naming it; or when one
             locality comes twice with different SHA-256, naming both.
     """
-    known = known or {}
+    collecting = gc.isenabled()
+    gc.disable()  # thousands of small tables held: the collector's scans would grow
+    try:  # with their number, the reading no longer linear
+        return _open_exports(directories, known or {})
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _open_exports(
+    directories: Sequence[str | os.PathLike[str]], known: dict[str, dict[str, Any]]
+) -> tuple[list[Export], list[str]]:
     exports: list[Export] = []
     by_sha: dict[str, Export] = {}
     by_locality: dict[str, Export] = {}
@@ -310,7 +322,7 @@ class Store:
                     for e in new
                     if e.facts is not None
                 ]
-                facts = pa.concat_tables(parts)
+                facts = pa.concat_tables(parts).combine_chunks()
                 self.con.register("incoming", facts)
                 self.con.execute("INSERT INTO facts SELECT * FROM incoming")
                 self.con.unregister("incoming")
