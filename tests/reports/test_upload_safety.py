@@ -154,3 +154,49 @@ def test_the_problems_of_an_upload_are_listed_200_at_most(small):
     assert all(e.startswith("坏表.xlsx:") for e in errors[:200])
     assert errors[-1] == "……另有 50 个问题未列出"
     assert small.path.read_bytes() == before
+
+
+# --- a file name longer than the file system takes ----------------------------------
+
+
+def test_a_file_name_over_255_bytes_is_imported_under_a_shortened_name(small):
+    name = "嘉鱼县人民政府驻武汉办事处" * 7 + "资产清查登记表.xlsx"  # 103 characters
+    assert len(name.encode("utf-8")) == 299
+    before = small.path.read_text(encoding="utf-8")
+    response = _post(small, xlsx_bytes(REGISTER), name=name)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    result = response.get_json()
+    assert (result["rows"], result["new"]) == (2, 2)
+    shown = result["file"]
+    assert shown == dashboard_upload.stored_name(name)
+    assert len(shown.encode("utf-8")) <= 255
+    assert shown.endswith("….xlsx") and name.startswith(shown.removesuffix("….xlsx"))
+    assert result["warnings"][0] == f"文件名超过 255 字节，按 {shown} 导入"
+    after = small.path.read_text(encoding="utf-8")
+    assert after.startswith(before)
+    assert f"; liaison import inventory {shown}" in after[len(before) :]
+    assert 'asset-id: "JY-V-0002"' in after[len(before) :]
+
+
+def test_a_file_name_within_255_bytes_is_kept_and_not_warned_of(small):
+    name = "2015" + "嘉鱼县人民政府驻武汉办事处" * 5 + "表" * 10 + "资产清查登记表.xlsx"
+    assert len(name.encode("utf-8")) == 255
+    response = _post(small, xlsx_bytes(REGISTER), name=name)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    result = response.get_json()
+    assert result["file"] == name
+    assert not [w for w in result["warnings"] if "文件名" in w]
+
+
+def test_stored_name_cuts_on_a_character_and_keeps_the_suffix():
+    stored = dashboard_upload.stored_name
+    assert stored("r.xlsx") == "r.xlsx"
+    assert stored("表" * 85) == "表" * 85  # exactly 255 bytes
+    cut = stored("表" * 86)  # no suffix: cut, marked
+    assert cut == "表" * 84 + "…" and len(cut.encode("utf-8")) == 255
+    for name in ("表" * 90 + ".csv", "a" + "表" * 90 + ".xlsx", "x" * 300 + ".CSV"):
+        cut = stored(name)
+        suffix = "." + name.rsplit(".", 1)[1]
+        assert cut.endswith("…" + suffix), name
+        assert len(cut.encode("utf-8")) <= 255
+        assert name.startswith(cut.removesuffix("…" + suffix))
