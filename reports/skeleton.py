@@ -30,12 +30,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import importlib.util
 import os
 import re
-import secrets
-import shlex
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -206,6 +202,8 @@ def _check(government: Government) -> None:
 def installed_import_config() -> str:
     """The absolute path of the installed ``importers/config.py``, which Fava runs by
     path: written into the skeleton, it works wherever the ledger's folder lies."""
+    import importlib.util
+
     spec = importlib.util.find_spec("importers.config")
     if spec is not None and spec.origin:
         return Path(spec.origin).resolve().as_posix()
@@ -440,6 +438,8 @@ def create(directory: Path | str, preset: str, government: Government) -> list[s
     except OSError as exc:
         raise Refused(f"无法写入 {directory}：{exc.strerror or exc}") from exc
     finally:
+        import shutil
+
         shutil.rmtree(staging, ignore_errors=True)
     return list(contents)
 
@@ -457,6 +457,8 @@ def _check_target(target: Path, shown: str) -> None:
 
 def _staging(target: Path) -> Path:
     """A new, empty folder beside ``target`` (hidden), to build the skeleton in."""
+    import secrets
+
     for _ in range(100):
         path = target.with_name(f".{target.name}.new-{secrets.token_hex(4)}")
         try:
@@ -520,4 +522,6 @@ def _inside(directory: str, name: str) -> str:
 
 
 def _shell(path: str) -> str:
+    import shlex
+
     return shlex.quote(path)
