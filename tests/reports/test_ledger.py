@@ -164,7 +164,7 @@ def test_a_bad_plugin_config_is_reported_once(tmp_path, runs):
     assert error.code == "LI-302" and "未知的键 'colour'" in error.message
 
 
-def test_outside_a_load_the_plugin_keeps_nothing(tmp_path):
+def test_plugin_runs_holds_the_runs_of_its_block_only(tmp_path):
     from beancount import loader
 
     path = write(tmp_path, plugin_line("{'as-of': '2016-06-30'}"), staff=4)
