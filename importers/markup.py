@@ -8,7 +8,7 @@
 ``importers.sheets`` sends a file here when its first bytes are markup; nothing here
 raises on bad input: what keeps a file from being read is a problem of the reading.
 
-Both readers keep to the limits of ``importers.sheets`` as they read (``MAX_ROWS``; the
+Both readers keep to the limits of ``importers.limits`` as they read (``MAX_ROWS``; the
 cells a file's grids hold, spanned slots of HTML too, by ``MAX_CELLS``), and read in
 time linear in the file: ``html.parser`` (of CPython 3.11.7, as measured) takes
 quadratic time over constructs that never end (200 KB of ``<!--`` cost 22 s, 400 KB
@@ -26,7 +26,7 @@ import xml.etree.ElementTree as ET
 from typing import Any
 from typing import cast
 
-from importers import sheets as sheets_lib
+from importers import limits
 from importers.grid import CellError
 from importers.grid import FileReading
 from importers.grid import Sheet
@@ -102,8 +102,8 @@ class _Budget:
 
     def take(self, slots: int) -> None:
         self.cells += slots
-        if self.cells > sheets_lib.MAX_CELLS:
-            raise sheets_lib.too_many_cells()
+        if self.cells > limits.MAX_CELLS:
+            raise limits.too_many_cells()
 
 
 class _HtmlTable:
@@ -123,8 +123,8 @@ class _HtmlTable:
     def start_row(self) -> None:
         self.end_cell()
         self.row += 1
-        if self.row >= sheets_lib.MAX_ROWS:
-            raise sheets_lib.too_many_rows()
+        if self.row >= limits.MAX_ROWS:
+            raise limits.too_many_rows()
         self.col = 0
         self.rows.append([])
 
@@ -138,8 +138,8 @@ class _HtmlTable:
         # every slot passed or taken is counted: a row of spans costs what it covers
         self.budget.take(col - self.col + colspan)
         self.col = col
-        if self.col + colspan > sheets_lib.MAX_COLUMNS:
-            raise ValueError(f"表格超过 {sheets_lib.MAX_COLUMNS} 列")
+        if self.col + colspan > limits.MAX_COLUMNS:
+            raise ValueError(f"表格超过 {limits.MAX_COLUMNS} 列")
         self.cell = (self.row, self.col)
         if rowspan > 1 or colspan > 1:
             last_row, last_col = self.row + rowspan - 1, self.col + colspan - 1
@@ -365,12 +365,12 @@ def read_xml2003(reading: FileReading) -> list[Sheet]:
                     row = int(index) if index else row + 1
                     if not 0 < row <= _MAX_ROWS:
                         raise ValueError(f"行号 {row} 超出范围")
-                    if row > sheets_lib.MAX_ROWS:
-                        raise sheets_lib.too_many_rows(sheet.name or None)
+                    if row > limits.MAX_ROWS:
+                        raise limits.too_many_rows(sheet.name or None)
                     _xml_row(sheet, row, element)
                     cells += len(sheet.rows[row - 1])
-                    if cells > sheets_lib.MAX_CELLS:
-                        raise sheets_lib.too_many_cells()
+                    if cells > limits.MAX_CELLS:
+                        raise limits.too_many_cells()
                     row += int(_ss(element, "Span") or 0)
                     element.clear()
                 elif tag == _X + "Visible":

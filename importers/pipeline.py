@@ -36,7 +36,7 @@ Writing the output is safe against a second import and against a kill:
   import to stdout or a ``--dry-run`` keeps its text in an unnamed temporary file, which
   the system removes however the process ends.
 
-What a file may hold is bounded by ``importers.sheets`` (its size, rows, columns, cells,
+What a file may hold is bounded by ``importers.limits`` (its size, rows, columns, cells,
 text); at most ``MAX_LISTED`` (200) problems are printed, then how many more there are.
 """
 

@@ -22,8 +22,7 @@ What is read, and how:
 Whatever keeps a file from being read becomes a ``Problem``; nothing raises on bad input.
 
 Every file is bounded before it can cost much time or memory, and refused whole, in
-Chinese, when it is past one of these limits (module constants, so a caller or a test can
-lower them):
+Chinese, when it is past one of the limits of ``importers.limits``:
 
 * ``MAX_FILE_BYTES`` (200 MB): the file's size, checked before anything of it is read.
 * ``MAX_ZIP_MEMBERS`` (10,000 parts), ``MAX_UNZIPPED_BYTES`` (500 MB in all) and
@@ -64,6 +63,7 @@ from pathlib import Path
 from typing import IO
 from typing import Any
 
+from importers import limits
 from importers.grid import CellError
 from importers.grid import FileReading
 from importers.grid import Sheet
@@ -73,81 +73,11 @@ from importers.problems import column_letter
 __all__ = [
     "CellError",
     "Sheet",
-    "TooLarge",
     "column_letter",
     "detect_encoding",
     "read_sheets",
     "sniff",
 ]
-
-
-# --- Limits ----------------------------------------------------------------------------
-
-MB = 1024 * 1024
-MAX_FILE_BYTES = 200 * MB
-"""An import file larger than this is refused before anything of it is read."""
-MAX_ZIP_MEMBERS = 10_000
-"""A workbook (zip) of more parts than this is none Excel, WPS or LibreOffice wrote."""
-MAX_UNZIPPED_BYTES = 500 * MB
-"""What a workbook's parts may expand to, in all (the zip's directory says)."""
-MAX_ZIP_RATIO = 100
-"""How many times its compressed size a part may expand to: sheets expand 10 to 20
-times; a zip bomb some 1,000 times."""
-ZIP_RATIO_FROM = MB
-"""Parts smaller than this are not held to ``MAX_ZIP_RATIO`` (they cost nothing)."""
-MAX_ROWS = 200_000
-"""Rows of one sheet (a register of 200,000 assets is ten times the largest seen)."""
-MAX_COLUMNS = 16_384
-"""Columns of one sheet: Excel's own limit (XFD)."""
-MAX_CELLS = 10_000_000
-"""Rows × columns of one sheet, and of a file's sheets together: some 400 MB of grid."""
-MAX_CELL_CHARS = 10_000
-"""Characters of one cell, or of a sheet's name."""
-
-
-class TooLarge(Exception):
-    """A file past one of the limits: refused whole, with where it is where known."""
-
-    def __init__(
-        self,
-        message: str,
-        row: int | None = None,
-        column: int | None = None,
-        sheet: str | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.message = message
-        self.row = row
-        self.column = column
-        self.sheet = sheet
-
-    def problem(self, label: str) -> Problem:
-        letter = column_letter(self.column) if self.column is not None else None
-        return Problem(label, self.row, letter, None, None, self.message, self.sheet)
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / MB:.1f}"
-
-
-def too_many_rows(sheet: str | None = None) -> TooLarge:
-    return TooLarge(f"表格超过 {MAX_ROWS} 行的上限；请按机构拆分后再导入", sheet=sheet)
-
-
-def too_many_columns(row: int | None = None, sheet: str | None = None) -> TooLarge:
-    return TooLarge(f"表格超过 {MAX_COLUMNS} 列的上限", row, sheet=sheet)
-
-
-def too_many_cells(sheet: str | None = None) -> TooLarge:
-    return TooLarge(
-        f"表格超过 {MAX_CELLS} 个单元格（行数 × 列数）的上限；请拆分后再导入", sheet=sheet
-    )
-
-
-def too_long(row: int, column: int | None, sheet: str | None = None) -> TooLarge:
-    return TooLarge(
-        f"单元格超过 {MAX_CELL_CHARS} 个字符的上限；请缩短后再导入", row, column, sheet
-    )
 
 
 # --- Sniffing --------------------------------------------------------------------------
@@ -222,9 +152,9 @@ def _check_zip_directory(path: Path) -> None:
             record = handle.read(56)
             if record[:4] == _ZIP64_EOCD and len(record) == 56:
                 count = max(count, struct.unpack_from("<Q", record, 32)[0])
-    if count > MAX_ZIP_MEMBERS:
-        raise TooLarge(
-            f"工作簿由 {count} 个部件组成，超过 {MAX_ZIP_MEMBERS} 个的上限，"
+    if count > limits.MAX_ZIP_MEMBERS:
+        raise limits.TooLarge(
+            f"工作簿由 {count} 个部件组成，超过 {limits.MAX_ZIP_MEMBERS} 个的上限，"
             "不是 Excel、WPS 或 LibreOffice 保存的工作簿；请另存为 .xlsx 后再导入"
         )
 
@@ -246,31 +176,31 @@ def _check_zip(path: Path) -> None:
     for member in members:
         total += member.file_size
         if member.compress_type not in _ZIP_METHODS:
-            raise TooLarge(
+            raise limits.TooLarge(
                 f"工作簿中的 {member.filename} 使用了不支持的压缩方式；"
                 "请在 Excel 或 WPS 中另存为 .xlsx 后再导入"
             )
         ratio = member.file_size // max(member.compress_size, 1)
-        if member.file_size >= ZIP_RATIO_FROM and ratio > MAX_ZIP_RATIO:
-            raise TooLarge(
+        if member.file_size >= limits.ZIP_RATIO_FROM and ratio > limits.MAX_ZIP_RATIO:
+            raise limits.TooLarge(
                 f"工作簿中的 {member.filename} 解压后是压缩时的 {ratio} 倍，"
-                f"超过 {MAX_ZIP_RATIO} 倍的上限（可能是恶意构造的文件），未读取"
+                f"超过 {limits.MAX_ZIP_RATIO} 倍的上限（可能是恶意构造的文件），未读取"
             )
-    if total > MAX_UNZIPPED_BYTES:
-        raise TooLarge(
-            f"工作簿解压后有 {_megabytes(total)} MB，超过 {MAX_UNZIPPED_BYTES // MB} MB "
-            "的上限；请拆分后再导入"
+    if total > limits.MAX_UNZIPPED_BYTES:
+        raise limits.TooLarge(
+            f"工作簿解压后有 {limits.megabytes(total)} MB，"
+            f"超过 {limits.MAX_UNZIPPED_BYTES // limits.MB} MB 的上限；请拆分后再导入"
         )
 
 
 def _check_extent(rows: int, width: int, sheet: str | None) -> int:
     """Refuse a sheet of more rows, columns or cells than the limits; its cells."""
-    if rows > MAX_ROWS:
-        raise too_many_rows(sheet)
-    if width > MAX_COLUMNS:
-        raise too_many_columns(sheet=sheet)
-    if rows * width > MAX_CELLS:
-        raise too_many_cells(sheet)
+    if rows > limits.MAX_ROWS:
+        raise limits.too_many_rows(sheet)
+    if width > limits.MAX_COLUMNS:
+        raise limits.too_many_columns(sheet=sheet)
+    if rows * width > limits.MAX_CELLS:
+        raise limits.too_many_cells(sheet)
     return rows * width
 
 
@@ -281,7 +211,7 @@ def _check_grid(reading: FileReading, found: list[Sheet]) -> bool:
     themselves, in one pass: their size, each cell's length, each sheet's name. Merged
     ranges are cut to the sheet's rows (below them there is nothing to show).
     """
-    limit = MAX_CELL_CHARS
+    limit = limits.MAX_CELL_CHARS
     total = 0
     ok = True
     for sheet in found:
@@ -296,8 +226,8 @@ def _check_grid(reading: FileReading, found: list[Sheet]) -> bool:
         rows = sheet.rows
         width = max(map(len, rows), default=0)
         total += _check_extent(len(rows), width, name)
-        if total > MAX_CELLS:
-            raise too_many_cells()
+        if total > limits.MAX_CELLS:
+            raise limits.too_many_cells()
         if sheet.kind in ("csv", "tsv"):
             rows = []  # their text was measured as it was read (_read_csv)
         for number, cells in enumerate(rows, start=1):
@@ -307,7 +237,7 @@ def _check_grid(reading: FileReading, found: list[Sheet]) -> bool:
                     kind is CellError and len(cell.text) > limit
                 ):
                     reading.problems.append(
-                        too_long(number, column, name).problem(reading.label)
+                        limits.too_long(number, column, name).problem(reading.label)
                     )
                     ok = False
         if sheet.merged:
@@ -319,7 +249,7 @@ def _clip_merged(
     merged: list[tuple[int, int, int, int]], rows: int, sheet: str | None
 ) -> list[tuple[int, int, int, int]]:
     """Merged ranges cut to the sheet's rows and columns, each once, in order."""
-    last_column = MAX_COLUMNS - 1
+    last_column = limits.MAX_COLUMNS - 1
     clipped = set()
     area = 0
     for r1, c1, r2, c2 in merged:
@@ -330,9 +260,10 @@ def _clip_merged(
         if (r1, c1, r2, c2) not in clipped:
             clipped.add((r1, c1, r2, c2))
             area += (r2 - r1 + 1) * (c2 - c1 + 1)
-    if area > MAX_CELLS:
-        raise TooLarge(
-            f"合并单元格共覆盖 {area} 个单元格，超过 {MAX_CELLS} 个的上限", sheet=sheet
+    if area > limits.MAX_CELLS:
+        raise limits.TooLarge(
+            f"合并单元格共覆盖 {area} 个单元格，超过 {limits.MAX_CELLS} 个的上限",
+            sheet=sheet,
         )
     return sorted(clipped)
 
@@ -359,10 +290,11 @@ def read_sheets(
             reading.problem("文件不存在")
             return []
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
+        if size > limits.MAX_FILE_BYTES:
             reading.problem(
-                f"文件有 {_megabytes(size)} MB，超过导入文件 {MAX_FILE_BYTES // MB} MB "
-                "的上限；请按机构或工作表拆分后再导入"
+                f"文件有 {limits.megabytes(size)} MB，"
+                f"超过导入文件 {limits.MAX_FILE_BYTES // limits.MB} MB 的上限；"
+                "请按机构或工作表拆分后再导入"
             )
             return []
         _check_zip_directory(path)  # before sniff, whose zipfile reads the directory
@@ -375,7 +307,7 @@ def read_sheets(
         else:
             found = _read_text(reading)
         return found if _check_grid(reading, found) else []
-    except TooLarge as exc:
+    except limits.TooLarge as exc:
         problems.append(exc.problem(reading.label))
     except OSError as exc:
         reading.problem(f"无法读取文件：{exc.strerror or exc}")
@@ -473,8 +405,8 @@ def _read_workbook(reading: FileReading, kind: str) -> list[Sheet]:
                     extent = extra.measure(meta.name)
                     if extent is not None:
                         total += _check_extent(*extent, meta.name)
-                        if total > MAX_CELLS:
-                            raise too_many_cells()
+                        if total > limits.MAX_CELLS:
+                            raise limits.too_many_cells()
             total = 0
             for meta in worksheets:
                 try:
@@ -488,12 +420,12 @@ def _read_workbook(reading: FileReading, kind: str) -> list[Sheet]:
                     return sheets
                 # the grid as read, before the next sheet adds its own
                 total += _check_extent(len(raw), max(map(len, raw), default=0), meta.name)
-                if total > MAX_CELLS:
-                    raise too_many_cells()
+                if total > limits.MAX_CELLS:
+                    raise limits.too_many_cells()
                 sheet = _calamine_sheet(raw, ranges, kind, meta.name, extra)
                 sheet.hidden = meta.visible != calamine.SheetVisibleEnum.Visible
                 sheets.append(sheet)
-    except TooLarge:
+    except limits.TooLarge:
         raise
     except calamine.PasswordError:
         reading.problem("工作簿有密码保护；请去掉密码后再导入")
@@ -606,15 +538,15 @@ class _Extras:
                 extras.ods, extras.extents = _scan_ods(path)
             elif kind == "xls":
                 extras.xls, extras.extents = _scan_xls(path)
-        except TooLarge:
+        except limits.TooLarge:
             raise
         except Exception:  # damaged parts: calamine says what it cannot read
             pass
         total = 0
         for name, (rows, width) in extras.extents.items():
             total += _check_extent(rows, width, name or None)
-            if total > MAX_CELLS:
-                raise too_many_cells()
+            if total > limits.MAX_CELLS:
+                raise limits.too_many_cells()
         return extras
 
     def measure(self, name: str) -> tuple[int, int] | None:
@@ -624,7 +556,7 @@ class _Extras:
         if self.archive is not None and name in self.members:
             try:
                 scan = _scan_xlsx_sheet(self.archive, self.members[name])
-            except TooLarge:
+            except limits.TooLarge:
                 raise
             except Exception:  # a part this cannot read: not measured
                 scan = None
@@ -641,8 +573,8 @@ class _Extras:
             self.archive.close()
 
 
-def _unmeasured(sheet: str) -> TooLarge:
-    return TooLarge(
+def _unmeasured(sheet: str) -> limits.TooLarge:
+    return limits.TooLarge(
         "无法确定工作表的大小（文件结构异常）；请在 Excel 或 WPS 中另存为 .xlsx 后再导入",
         sheet=sheet,
     )
@@ -989,8 +921,8 @@ def _scan_ods(path: Path) -> tuple[dict[str, _OdsFound], dict[str, tuple[int, in
     with zipfile.ZipFile(path, metadata_encoding=_NAMES) as archive:
         with archive.open("content.xml") as stream:
             # "-cell" ends both cell tags, whatever their prefix, opening and closing
-            if _count_all(stream, b"-cell") > 3 * MAX_CELLS:
-                raise too_many_cells()
+            if _count_all(stream, b"-cell") > 3 * limits.MAX_CELLS:
+                raise limits.too_many_cells()
         with archive.open("content.xml") as stream:
             current: _OdsFound = ([], set(), {})
             name = ""
@@ -1129,8 +1061,8 @@ def _scan_xls(
                 cells += 1
             else:
                 continue
-            if cells > MAX_CELLS:  # records enough: no need to walk a million more
-                raise too_many_cells(name)
+            if cells > limits.MAX_CELLS:  # records enough: no need to walk a million more
+                raise limits.too_many_cells(name)
             if kind == 0x0205 and len(body) >= 8 and body[7] == 1:  # BOOLERR, an error
                 errors[(row + 1, col)] = _BIFF_ERRORS.get(body[6], f"#ERR{body[6]}")
             elif kind == 0x0006 and len(body) >= 14 and body[12:14] == b"\xff\xff":
@@ -1351,7 +1283,7 @@ def _bounded_lines(lines: Iterable[str], delimiter: str) -> Iterator[str]:
     more than ``MAX_COLUMNS`` fields is ever made. A line without a quote, the usual
     kind, costs a search and a count.
     """
-    limit = MAX_COLUMNS
+    limit = limits.MAX_COLUMNS
     inside = False  # the line starts inside a quoted field
     fields = 0  # delimiters outside quotes in the record so far
     for line in lines:
@@ -1380,7 +1312,11 @@ def _read_csv(reading: FileReading) -> list[Sheet]:
     except csv.Error:
         delimiter = ","  # the strict read below says what is wrong, and where
     rows: list[list[Any]] = []
-    max_rows, max_cells, max_chars = MAX_ROWS, MAX_CELLS, MAX_CELL_CHARS
+    max_rows, max_cells, max_chars = (
+        limits.MAX_ROWS,
+        limits.MAX_CELLS,
+        limits.MAX_CELL_CHARS,
+    )
     width = 0
     most = max_rows  # rows allowed at the widest row so far (MAX_ROWS, MAX_CELLS)
     long: list[int] = []  # rows with a field over MAX_CELL_CHARS
@@ -1399,10 +1335,10 @@ def _read_csv(reading: FileReading) -> list[Sheet]:
                     long.append(len(rows))
                 if len(rows) > most:
                     if len(rows) > max_rows:
-                        raise too_many_rows()
-                    raise too_many_cells()
+                        raise limits.too_many_rows()
+                    raise limits.too_many_cells()
         except _Wide:
-            raise too_many_columns(len(rows) + 1) from None
+            raise limits.too_many_columns(len(rows) + 1) from None
         except csv.Error as exc:
             if _FIELD_LIMIT.fullmatch(str(exc)):
                 # a field past the csv module's own limit (128 Ki characters) is past
@@ -1410,7 +1346,7 @@ def _read_csv(reading: FileReading) -> list[Sheet]:
                 column = _long_field(
                     reading.path, encoding, delimiter, len(rows), reader.line_num
                 )
-                raise too_long(len(rows) + 1, column) from None
+                raise limits.too_long(len(rows) + 1, column) from None
             reading.problem(
                 f"第 {reader.line_num} 行不是格式正确的 CSV：{_csv_reason(exc)}"
                 "（可能有引号未闭合，或文件不完整）"
@@ -1419,7 +1355,9 @@ def _read_csv(reading: FileReading) -> list[Sheet]:
     for number in long:
         for column, cell in enumerate(rows[number - 1]):
             if cell is not None and len(cell) > max_chars:
-                reading.problems.append(too_long(number, column).problem(reading.label))
+                reading.problems.append(
+                    limits.too_long(number, column).problem(reading.label)
+                )
     if long:
         return []
     return [Sheet("", "tsv" if delimiter == "\t" else "csv", rows)]
@@ -1452,7 +1390,7 @@ def _long_field(
     record was refused so: the records before it are passed by the csv module again
     (they were read without error), and the record's lines searched field by field."""
     plain = re.compile(f'[^{re.escape(delimiter)}"\\r\\n]*')
-    limit = MAX_CELL_CHARS
+    limit = limits.MAX_CELL_CHARS
     with open(path, encoding=encoding, newline="") as handle:
         lines = _Counted(handle)
         reader = csv.reader(lines, delimiter=delimiter)
@@ -1461,7 +1399,7 @@ def _long_field(
         start = lines.count
         text = "".join(line for _, line in zip(range(end - start), handle, strict=False))
     at = column = 0
-    while column < MAX_COLUMNS:
+    while column < limits.MAX_COLUMNS:
         field = (_QUOTED_FIELD if text.startswith('"', at) else plain).match(text, at)
         if field is None:
             return None

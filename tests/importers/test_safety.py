@@ -30,6 +30,7 @@ import pytest
 from beancount import loader  # noqa: F401  (loaded in the fork server, with the rest)
 
 from importers import convert  # noqa: F401
+from importers import limits
 from importers import markup
 from importers import pipeline
 from importers import sheets
@@ -282,7 +283,7 @@ def _at_most(seconds: float) -> Iterator[None]:
 def test_a_file_past_the_size_limit_is_refused_before_it_is_read(tmp_path, monkeypatch):
     path = tmp_path / "big.csv"
     path.write_bytes(b"a,b\n" * (1536 * 1024 // 4))  # 1.5 MB
-    monkeypatch.setattr(sheets, "MAX_FILE_BYTES", 1024 * 1024)
+    monkeypatch.setattr(limits, "MAX_FILE_BYTES", 1024 * 1024)
     assert _refused(path) == [
         f"{path}: 文件有 1.5 MB，超过导入文件 1 MB 的上限；请按机构或工作表拆分后再导入"
     ]
@@ -311,7 +312,7 @@ def _workbook(
 
 
 def test_a_zip_of_too_many_parts(tmp_path, monkeypatch):
-    monkeypatch.setattr(sheets, "MAX_ZIP_MEMBERS", 20)
+    monkeypatch.setattr(limits, "MAX_ZIP_MEMBERS", 20)
     path = _workbook(tmp_path / "parts.xlsx", {f"x/{i}.xml": b"" for i in range(20)})
     count = len(zipfile.ZipFile(path).infolist())
     assert _refused(path) == [
@@ -328,7 +329,7 @@ def test_a_zip_of_10_001_parts_is_refused_from_its_end_record(tmp_path):
 
 
 def test_a_workbook_expanding_past_the_limit(tmp_path, monkeypatch):
-    monkeypatch.setattr(sheets, "MAX_UNZIPPED_BYTES", 1024 * 1024)
+    monkeypatch.setattr(limits, "MAX_UNZIPPED_BYTES", 1024 * 1024)
     noise = random.Random(7).randbytes(1024 * 1024)  # does not compress: no ratio
     path = _workbook(tmp_path / "big.xlsx", {"xl/media/image1.bin": noise})
     total = sum(i.file_size for i in zipfile.ZipFile(path).infolist())
@@ -375,7 +376,7 @@ def _xml2003(path: Path, rows: int, name: str = "登记表") -> Path:
 
 
 def test_a_sheet_past_the_row_limit_in_every_format(tmp_path, monkeypatch):
-    monkeypatch.setattr(sheets, "MAX_ROWS", 5)
+    monkeypatch.setattr(limits, "MAX_ROWS", 5)
     rows = [["资产编号", "资产名称"]] + [[f"A-{i}", "电脑"] for i in range(5)]
     csv_path = write_csv(tmp_path / "six.csv", rows)
     assert _refused(csv_path) == [f"{csv_path}: {ROWS_REFUSED}"]
@@ -572,13 +573,13 @@ def test_an_xls_naming_column_65000_is_refused_before_calamine_opens_it(tmp_path
 
 
 def test_a_sheet_past_the_column_and_cell_limits(tmp_path, monkeypatch):
-    monkeypatch.setattr(sheets, "MAX_COLUMNS", 3)
+    monkeypatch.setattr(limits, "MAX_COLUMNS", 3)
     wide = write_csv(tmp_path / "wide.csv", [["a", "b", "c"], ["a", "b", "c", "d"]])
     assert _refused(wide) == [f"{wide}:2: 表格超过 3 列的上限"]
     xlsx = write_xlsx(tmp_path / "wide.xlsx", [["a", "b", "c", "d"]])
     assert _refused(xlsx) == [f"{xlsx}[附表一]: 表格超过 3 列的上限"]
-    monkeypatch.setattr(sheets, "MAX_COLUMNS", 16384)
-    monkeypatch.setattr(sheets, "MAX_CELLS", 20)
+    monkeypatch.setattr(limits, "MAX_COLUMNS", 16384)
+    monkeypatch.setattr(limits, "MAX_CELLS", 20)
     many = write_csv(tmp_path / "many.csv", [["a"] * 5] * 5)
     assert _refused(many) == [
         f"{many}: 表格超过 20 个单元格（行数 × 列数）的上限；请拆分后再导入"
@@ -594,7 +595,7 @@ def test_a_csv_line_of_16_385_fields_is_refused_before_it_is_split(tmp_path):
 def test_a_record_s_fields_are_counted_across_its_lines_and_outside_quotes(
     tmp_path, monkeypatch
 ):
-    monkeypatch.setattr(sheets, "MAX_COLUMNS", 4)
+    monkeypatch.setattr(limits, "MAX_COLUMNS", 4)
     fine = tmp_path / "fine.csv"
     fine.write_text('a,"b,,,,,,\n,,,,",c,d\n', encoding="utf-8")
     problems: list[Problem] = []
@@ -606,7 +607,7 @@ def test_a_record_s_fields_are_counted_across_its_lines_and_outside_quotes(
 
 
 def test_a_cell_past_the_length_limit_names_its_row_and_column(tmp_path, monkeypatch):
-    monkeypatch.setattr(sheets, "MAX_CELL_CHARS", 10)
+    monkeypatch.setattr(limits, "MAX_CELL_CHARS", 10)
     refusal = "单元格超过 10 个字符的上限；请缩短后再导入"
     rows = [["资产编号", "资产名称", "备注"], ["A-1", "电脑", "十一个字的备注说明文字"]]
     csv_path = write_csv(tmp_path / "long.csv", rows)
@@ -674,7 +675,7 @@ def test_html_that_never_closes_its_comments_is_read_in_linear_time(tmp_path):
 def test_an_html_table_s_spans_are_counted_as_the_cells_they_cover(tmp_path, monkeypatch):
     """A row of spans reaching down 65,534 rows, then rows of one empty cell each: every
     cell walks past the spans above it. Counted, it is refused, not walked for minutes."""
-    monkeypatch.setattr(sheets, "MAX_CELLS", 100_000)
+    monkeypatch.setattr(limits, "MAX_CELLS", 100_000)
     spans = '<td rowspan="65534" colspan="1000">x</td>' * 16
     path = tmp_path / "spans.xls"
     path.write_text(
@@ -708,7 +709,7 @@ def test_merged_ranges_are_cut_to_the_rows_of_the_sheet(tmp_path, capsys, ledger
 
 
 def test_merged_ranges_covering_more_cells_than_the_limit(tmp_path, monkeypatch):
-    monkeypatch.setattr(sheets, "MAX_CELLS", 50)
+    monkeypatch.setattr(limits, "MAX_CELLS", 50)
     path = write_xlsx(
         tmp_path / "merged.xlsx",
         [[f"r{i}"] for i in range(20)],
@@ -748,13 +749,13 @@ def test_the_limits_are_documented_with_their_values():
     for value in ("200 MB", "10,000 parts", "500 MB", "100 times", "200,000", "16,384"):
         assert value in doc, value
     assert "10,000,000" in doc and "10,000 characters" in doc
-    assert (sheets.MAX_FILE_BYTES, sheets.MAX_UNZIPPED_BYTES) == (200 << 20, 500 << 20)
-    assert (sheets.MAX_ROWS, sheets.MAX_COLUMNS, sheets.MAX_CELLS) == (
+    assert (limits.MAX_FILE_BYTES, limits.MAX_UNZIPPED_BYTES) == (200 << 20, 500 << 20)
+    assert (limits.MAX_ROWS, limits.MAX_COLUMNS, limits.MAX_CELLS) == (
         200_000,
         16_384,
         10_000_000,
     )
-    assert (sheets.MAX_CELL_CHARS, sheets.MAX_ZIP_MEMBERS, sheets.MAX_ZIP_RATIO) == (
+    assert (limits.MAX_CELL_CHARS, limits.MAX_ZIP_MEMBERS, limits.MAX_ZIP_RATIO) == (
         10_000,
         10_000,
         100,
