@@ -30,7 +30,6 @@ from typing import TYPE_CHECKING
 from typing import Any
 from typing import NoReturn
 
-from plugins.catalogue import RULES
 from reports.serve import EXAMPLE
 
 if TYPE_CHECKING:
@@ -74,6 +73,8 @@ def import_date(text: str) -> datetime.date:
 
 
 def rule_code(text: str) -> str:
+    from plugins.catalogue import RULES
+
     code = text.strip().upper()
     if code not in RULES and code != "BEANCOUNT":
         raise argparse.ArgumentTypeError(
@@ -128,6 +129,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
+    from plugins.catalogue import RULES
     from reports import explain
 
     if not args.code:
