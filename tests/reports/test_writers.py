@@ -89,6 +89,29 @@ def test_xlsx_has_title_block_header_formats_and_totals(sample_books, tmp_path):
     assert 8 <= widths["A"] <= 48
 
 
+def test_xlsx_cells_share_the_named_styles_of_their_line_and_column(sample_books, tmp_path):
+    """Every header and body cell carries one of the workbook's named styles (a row, a
+    subtotal or the total, by column kind), which Excel lists and shows as before."""
+    books, violations = sample_books("2015-09-15")
+    report = builders.build("disposal", books, violations)
+    workbook = load_workbook(writers.write(report, tmp_path / "d.xlsx", block()))
+    sheet = workbook["处置明细"]
+    head = header_row(sheet)
+    headers = [c.value for c in sheet[head]]
+    carrying = headers.index("账面价值") + 1
+    assert {c.style for c in sheet[head]} == {"表头"}
+    labels = {sheet.cell(r, 1).value: r for r in range(head + 1, sheet.max_row + 1)}
+    land = next(r for r in range(head + 1, sheet.max_row + 1) if sheet.cell(r, 2).value)
+    assert sheet.cell(land, 2).style == "明细·文字"
+    assert sheet.cell(land, carrying).style == "明细·金额"
+    subtotal = next(r for label, r in labels.items() if str(label).startswith("小计："))
+    assert sheet.cell(subtotal, carrying).style == "小计·金额"
+    assert sheet.cell(labels["合计"], carrying).style == "合计·金额"
+    assert not sheet.cell(land, carrying).font.bold
+    assert sheet.cell(labels["合计"], carrying).fill.fgColor.rgb == "00E2EFDA"
+    assert {"表头", "明细·金额", "小计·金额", "合计·金额"} <= set(workbook.named_styles)
+
+
 def test_xlsx_percent_and_counts(sample_books, tmp_path):
     books, violations = sample_books("2015-08-21")
     report = builders.build("progress", books, violations)
