@@ -239,11 +239,30 @@ def test_an_asset_leaving_an_abolished_office_without_method_is_listed(books_doc
 
 
 def test_an_empty_ledger_gives_empty_reports():
+    """One office declared, registered and decided, nothing held or booked: each report
+    lists that office (or nothing) with every amount and count zero."""
     books, violations = books_of(HEAD, "2015-12-31")
+    assert {v.code for v in violations} == {"LD-210"}  # accounts not closed: no figure
+    per_office = {"progress", "registration", "reconciliation"}
     for kind in builders.KINDS:
         report = builders.build(kind, books, violations)
-        assert report.tables and report.main.columns
-        list(report.main.rows())  # adds up nothing without failing
+        assert report.tables and report.main.columns, kind
+        rows = list(report.main.rows())
+        lines = [values for role, values in rows if role == "row"]
+        totals = [values for role, values in rows if role == "total"]
+        if kind in per_office:
+            assert lines and {r["office"] for r in lines} == {"XN-JY-WH"}, kind
+        else:
+            assert lines == [] and len(totals) == 1, kind
+        figures = [
+            value
+            for values in lines + totals
+            for key, value in values.items()
+            if isinstance(value, int | D) and key not in ("seq", "staff", "violation_count")
+        ]
+        assert figures and all(value == 0 for value in figures), (kind, figures)
+        if kind == "progress":  # the two LD-210 findings, counted against the office
+            assert [r["violation_count"] for r in lines + totals] == [2, 2]
 
 
 def test_unknown_kind_is_refused(sample_books):
