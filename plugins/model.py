@@ -405,6 +405,8 @@ class Books:
     """Everything the rules and reports read, from one pass over the entries.
 
     ``plugins.reader.read`` makes and fills it; the rules and reports only read it.
+    The books are the books as they stood at the end of ``as_of``: an entry dated after
+    it is not in them (``later`` counts those, ``first_later`` is the first one's date).
     """
 
     as_of: datetime.date
@@ -448,6 +450,14 @@ class Books:
     )
     first_use: dict[str, datetime.date] = dataclasses.field(default_factory=dict)
     errors: list[PolicyViolation] = dataclasses.field(default_factory=list)
+    # the entries dated after as-of, which the books leave out: how many, the first date
+    later: int = 0
+    first_later: datetime.date | None = None
+    # the programs, governments and offices declared only after as-of, (type, code) ->
+    # the first such date: LI-301 says of such a code that it is not declared yet
+    declared_later: dict[tuple[str, str], datetime.date] = dataclasses.field(
+        default_factory=dict
+    )
 
     # the transactions of offices abolished by as-of, filed while reading
     _watched: dict[str, list[Txn]] = dataclasses.field(default_factory=dict, repr=False)

@@ -212,23 +212,34 @@ def read(
     transactions are read after the decisions, so that those of abolished offices can
     be filed by office as they are read.
 
+    The books are the books as they stood at the end of the as-of date: an entry dated
+    after it did not exist yet, and is left out (``books.later`` counts those entries,
+    ``books.first_later`` is the first one's date). Every rule and report reads these
+    books, so none of them judges, counts or totals a later entry, and a later entry
+    neither rescues nor condemns an earlier one.
+
     Args:
         entries: The loaded entries, sorted as Beancount sorts them.
         options_map: The options (unused for now; kept for the plugin signature).
-        as_of: The date deadline rules are judged at; today if None.
+        as_of: The date the books are read up to (its entries included) and the rules
+            judged at; today if None.
         overrides: Program settings that override every program's (plugin config).
     Returns:
         The books; ``books.errors`` holds the LI-301/LI-302 found while reading.
     """
     overrides = overrides or {}
     default_settings, _ = settings_lib.build(settings_lib.DEFAULT_PRESET, overrides)
-    books = Books(as_of=as_of or datetime.date.today(), default_settings=default_settings)
+    as_of = as_of or datetime.date.today()
+    books = Books(as_of=as_of, default_settings=default_settings)
     reader = _Reader(books)
     customs: list[data.Custom] = []
     transactions: list[data.Transaction] = []
+    later: list[data.Directive] = []
 
     for entry in entries:
-        if isinstance(entry, data.Transaction):
+        if entry.date > as_of:
+            later.append(entry)
+        elif isinstance(entry, data.Transaction):
             transactions.append(entry)
         elif isinstance(entry, data.Open):
             _read_open(books, reader, entry)
@@ -239,6 +250,9 @@ def read(
                 _read_program(books, reader, entry, overrides)
             else:
                 customs.append(entry)
+
+    if later:
+        _note_later(books, later)
 
     # Declarations of offices and governments may come after the entries that name
     # them (a decision dated before its office's declaration is still its decision).
@@ -258,6 +272,34 @@ def read(
         _read_transaction(books, reader, entry)
     _check_declarations(books, reader)
     return books
+
+
+_DECLARATIONS = frozenset({"program", "government", "office"})
+
+
+def _note_later(books: Books, later: list[data.Directive]) -> None:
+    """Count the entries after as-of, and note the codes they declare (for LI-301's
+    message: a code declared only later is not declared yet at as-of)."""
+    books.later = len(later)
+    books.first_later = min(entry.date for entry in later)
+    for entry in later:
+        if isinstance(entry, data.Custom) and entry.type in _DECLARATIONS:
+            values = _custom_strings(entry)
+            code = _code(values[0]) if values else None
+            if code is not None:
+                books.declared_later.setdefault((entry.type, code), entry.date)
+
+
+def _not_declared(books: Books, kind: str, code: str, advice: str) -> str:
+    """The end of an LI-301 message: ``未声明：<advice>``, or, for a code declared only
+    after as-of, that it is not declared yet."""
+    later = books.declared_later.get((kind, code))
+    if later is None:
+        return f"未声明：{advice}"
+    return (
+        f"截至 {books.as_of} 尚未声明（其声明日期 {later} 晚于截至日期；"
+        "如声明日期有误，请更正）"
+    )
 
 
 def _read_program(
@@ -345,8 +387,13 @@ def _office_arg(books: Books, reader: _Reader, entry: data.Custom) -> str | None
     if code not in books.offices:
         reader.undeclared(
             entry,
-            f'`custom "{entry.type}"` 指向的机构 {code} 未声明：请用 '
-            f'`custom "office" "{code}" "名称"` 声明，或更正代码',
+            f'`custom "{entry.type}"` 指向的机构 {code} '
+            + _not_declared(
+                books,
+                "office",
+                code,
+                f'请用 `custom "office" "{code}" "名称"` 声明，或更正代码',
+            ),
             office=code,
         )
         return None
@@ -378,8 +425,10 @@ def _read_decision(books: Books, reader: _Reader, entry: data.Custom) -> None:
     elif into is not None and into not in books.offices:
         reader.undeclared(
             entry,
-            f'{office} 合并至 {into}，但 {into} 未声明：请用 `custom "office" "{into}"` '
-            "声明，或更正代码",
+            f"{office} 合并至 {into}，但 {into} "
+            + _not_declared(
+                books, "office", into, f'请用 `custom "office" "{into}"` 声明，或更正代码'
+            ),
             office=office,
         )
         into = None
@@ -438,8 +487,13 @@ def _read_window(books: Books, reader: _Reader, entry: data.Custom) -> None:
     if government not in books.governments:
         reader.undeclared(
             entry,
-            f"{office} 的工作窗口所属政府 {government} 未声明：请用 "
-            f'`custom "government" "{government}"` 声明，或更正代码',
+            f"{office} 的工作窗口所属政府 {government} "
+            + _not_declared(
+                books,
+                "government",
+                government,
+                f'请用 `custom "government" "{government}"` 声明，或更正代码',
+            ),
             office=office,
         )
     books.windows.append(
@@ -675,15 +729,25 @@ def _check_declarations(books: Books, reader: _Reader) -> None:
         if office.government is not None and office.government not in books.governments:
             reader.undeclared(
                 office.entry,
-                f"机构 {code} 的派出政府 {office.government} 未声明：请用 "
-                f'`custom "government" "{office.government}"` 声明，或更正代码',
+                f"机构 {code} 的派出政府 {office.government} "
+                + _not_declared(
+                    books,
+                    "government",
+                    office.government,
+                    f'请用 `custom "government" "{office.government}"` 声明，或更正代码',
+                ),
                 office=code,
             )
         if office.program is not None and office.program not in books.programs:
             reader.undeclared(
                 office.entry,
-                f"机构 {code} 所属方案 {office.program} 未声明：请用 "
-                f'`custom "program" "{office.program}"` 声明，或更正代码',
+                f"机构 {code} 所属方案 {office.program} "
+                + _not_declared(
+                    books,
+                    "program",
+                    office.program,
+                    f'请用 `custom "program" "{office.program}"` 声明，或更正代码',
+                ),
                 office=code,
             )
     for name, role in books.roles.items():
@@ -694,8 +758,13 @@ def _check_declarations(books: Books, reader: _Reader) -> None:
             if entry is not None:
                 reader.undeclared(
                     entry,
-                    f"账户 {name} 所属机构 {role.code} 未声明：请用 "
-                    f'`custom "office" "{role.code}"` 声明，或更正账户名称',
+                    f"账户 {name} 所属机构 {role.code} "
+                    + _not_declared(
+                        books,
+                        "office",
+                        role.code,
+                        f'请用 `custom "office" "{role.code}"` 声明，或更正账户名称',
+                    ),
                     office=role.code,
                     account=name,
                 )
@@ -704,7 +773,12 @@ def _check_declarations(books: Books, reader: _Reader) -> None:
             if entry is not None:
                 reader.undeclared(
                     entry,
-                    f"国库账户 {name} 所属政府 {role.code} 未声明：请用 "
-                    f'`custom "government" "{role.code}"` 声明，或更正账户名称',
+                    f"国库账户 {name} 所属政府 {role.code} "
+                    + _not_declared(
+                        books,
+                        "government",
+                        role.code,
+                        f'请用 `custom "government" "{role.code}"` 声明，或更正账户名称',
+                    ),
                     account=name,
                 )
