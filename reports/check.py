@@ -2,7 +2,9 @@
 CSV (SPEC section 6).
 
 :func:`rows` makes one row per finding with the fields :data:`FIELDS`; :func:`write`
-prints them in the format asked for.
+prints them in the format asked for, and :func:`later_note` the note on stderr when the
+books hold entries dated after the as-of date (the rules judge the books as they stood
+at the end of that day: those entries are not judged).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime
 import json
+import sys
 from collections.abc import Sequence
 from typing import Any
 from typing import TextIO
@@ -73,21 +76,49 @@ def _date_of(entry: Any) -> str | None:
     return date.isoformat() if isinstance(date, datetime.date) else None
 
 
-def write(
-    out: TextIO, form: str, ledger: str, loaded: Loaded, found: Sequence[dict[str, Any]]
-) -> None:
-    """Print ``found`` to ``out`` as ``form`` (one of :data:`FORMATS`).
+def later_note(loaded: Loaded) -> str | None:
+    """The note that the books hold entries dated after the as-of date, not judged; None
+    if they hold none."""
+    books = loaded.books
+    if not books.later or books.first_later is None:
+        return None
+    return (
+        f"注意：账本中有 {books.later} 条记录晚于截至日期 {loaded.as_of}"
+        f"（最早的是 {books.first_later}），未参与判定"
+        f"（{books.later} entries dated after the as-of date, the first on "
+        f"{books.first_later}, were not judged）"
+    )
 
-    JSON names the ledger, its SHA-256 and the as-of date beside the rows; text gives a
-    line per finding (``file:line: message``) and closes with a count by code.
+
+def write(
+    out: TextIO,
+    form: str,
+    ledger: str,
+    loaded: Loaded,
+    found: Sequence[dict[str, Any]],
+    err: TextIO | None = None,
+) -> None:
+    """Print ``found`` to ``out`` as ``form`` (one of :data:`FORMATS`), and the note of
+    :func:`later_note` to ``err`` (stderr if None) whatever the format.
+
+    JSON names the ledger, its SHA-256 and the as-of date beside the rows, and in
+    ``entries_after_as_of`` how many entries are dated after the as-of date and the
+    first one's date (0 and null if none): those were not judged. Text gives a line per
+    finding (``file:line: message``) and closes with a count by code.
     """
+    note = later_note(loaded)
+    if note is not None:
+        print(note, file=err if err is not None else sys.stderr)
     if form == "json":
+        books = loaded.books
+        first = books.first_later.isoformat() if books.first_later else None
         json.dump(
             {
                 "ledger": ledger,
                 "sha256": loaded.sha256,
                 "as_of": loaded.as_of.isoformat(),
                 "violations": list(found),
+                "entries_after_as_of": {"count": books.later, "first_date": first},
             },
             out,
             ensure_ascii=False,

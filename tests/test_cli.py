@@ -149,6 +149,44 @@ def test_as_of_moves_deadlines(tmp_path, capsys):
     assert {v["code"] for v in json.loads(out)["violations"]} == {"LO-108"}
 
 
+def test_entries_after_the_as_of_date_are_not_judged_and_a_note_says_so(tmp_path, capsys):
+    """Judged at 2015-08-31, the window of 2015-09-01 (4 staff) and the audit of
+    2016-03-01 are not in the books yet: no LO-107, exit 0, and a note on stderr, in
+    every format; the JSON says the same beside the SPEC's fields."""
+    ledger = write(tmp_path, staff=4)
+    note = (
+        "注意：账本中有 2 条记录晚于截至日期 2015-08-31（最早的是 2015-09-01），未参与判定"
+    )
+    code, out, err = run(capsys, "check", str(ledger), "--as-of", "2015-08-31")
+    assert code == 0 and "没有违规事项" in out
+    assert note in err and note not in out
+    code, out, err = run(
+        capsys, "check", str(ledger), "--as-of", "2015-08-31", "--format", "json"
+    )
+    report = json.loads(out)
+    assert code == 0 and report["violations"] == [] and note in err
+    assert {"ledger", "sha256", "as_of", "violations"} < set(report)
+    assert report["entries_after_as_of"] == {"count": 2, "first_date": "2015-09-01"}
+    code, out, err = run(
+        capsys, "check", str(ledger), "--as-of", "2015-08-31", "--format", "csv"
+    )
+    assert (code, out.splitlines()[1:]) == (0, []) and note in err
+    # on the window's own day it is judged; the audit is still to come
+    code, out, err = run(
+        capsys, "check", str(ledger), "--as-of", "2015-09-01", "--format", "json"
+    )
+    report = json.loads(out)
+    assert code == 1 and [v["code"] for v in report["violations"]] == ["LO-107"]
+    assert report["entries_after_as_of"] == {"count": 1, "first_date": "2016-03-01"}
+    assert "1 条记录晚于截至日期 2015-09-01（最早的是 2016-03-01）" in err
+    # nothing later: no note
+    code, out, err = run(
+        capsys, "check", str(ledger), "--as-of", "2016-06-30", "--format", "json"
+    )
+    assert code == 1 and err == ""
+    assert json.loads(out)["entries_after_as_of"] == {"count": 0, "first_date": None}
+
+
 def test_beancount_errors_are_listed_with_code_beancount(tmp_path, capsys):
     ledger = write(tmp_path)
     with ledger.open("a", encoding="utf-8") as handle:

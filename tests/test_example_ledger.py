@@ -7,6 +7,7 @@ so the comment a user reads and this test cannot drift apart.
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections import Counter
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from reports import ledger as ledger_lib
+from reports.queries import disposed_assets
 from tests.conftest import assert_findings
 
 MAIN = Path(__file__).resolve().parent.parent / "ledger" / "main.beancount"
@@ -82,3 +84,39 @@ def test_the_plugin_line_reports_the_same_set() -> None:
     _, errors, _ = loader.load_file(str(MAIN))
     assert_findings(errors, {code for code, _ in planned()})  # nothing else, no crash
     assert Counter((v.code, v.office) for v in errors) == Counter(planned())
+
+
+# --- judged at another date: check and the reports read the same books -----------------
+
+
+@pytest.mark.parametrize(
+    ("as_of", "expected"),
+    [
+        # 2015-08-15: only the transfer of 2015-08-14 is in the books (LD-204) and the
+        # Beijing office's missing audit; the auctions of 2015-08-20/21 are yet to come
+        ("2015-08-15", {"LD-204", "LO-108"}),
+        # the window of 2015-09-01 (LO-107) and the reception of 2016-04-22 (LO-110)
+        # are not in the books yet
+        ("2015-08-31", {"LD-202", "LD-204", "LD-213", "LO-108"}),
+        ("2016-04-21", {"LD-202", "LD-204", "LD-213", "LO-107", "LO-108"}),
+        ("2016-04-22", {"LD-202", "LD-204", "LD-213", "LO-107", "LO-108", "LO-110"}),
+    ],
+)
+def test_check_and_the_disposal_report_agree_at_an_earlier_date(
+    as_of: str, expected: set[str]
+) -> None:
+    """`check --as-of D` judges the books the reports read at D: no finding is on an
+    entry dated after D, and every disposal a finding is about is a row of the disposal
+    report at D."""
+    day = datetime.date.fromisoformat(as_of)
+    loaded = ledger_lib.load(MAIN, day)
+    assert_findings(loaded.violations, expected)
+    late = [v.message for v in loaded.violations if getattr(v.entry, "date", day) > day]
+    assert late == []
+    listed = {id(item.txn.entry) for item in disposed_assets(loaded.books)}
+    about_disposals = [
+        v for v in loaded.violations if "disposal" in (getattr(v.entry, "meta", None) or {})
+    ]
+    assert about_disposals, "the example's disposal findings"
+    assert all(id(v.entry) in listed for v in about_disposals)
+    assert loaded.books.later > 0
