@@ -98,7 +98,7 @@ def write(
     found: Sequence[dict[str, Any]],
     err: TextIO | None = None,
 ) -> None:
-    """Print ``found`` to ``out`` as ``form`` (one of :data:`FORMATS`), and the note of
+    """Print ``found`` to ``out`` as ``form`` (one of :data:`FORMATS`), then the note of
     :func:`later_note` to ``err`` (stderr if None) whatever the format.
 
     JSON names the ledger, its SHA-256 and the as-of date beside the rows, and in
@@ -106,9 +106,6 @@ def write(
     first one's date (0 and null if none): those were not judged. Text gives a line per
     finding (``file:line: message``) and closes with a count by code.
     """
-    note = later_note(loaded)
-    if note is not None:
-        print(note, file=err if err is not None else sys.stderr)
     if form == "json":
         books = loaded.books
         first = books.first_later.isoformat() if books.first_later else None
@@ -143,3 +140,7 @@ def write(
             f"\n{ledger}（sha256 {loaded.sha256[:12]}…）截至 {loaded.as_of}："
             + (f"{len(found)} 项违规：{summary}\n" if found else "没有违规事项\n")
         )
+    note = later_note(loaded)
+    if note is not None:  # after the findings, beside the summary on a terminal
+        out.flush()
+        print(note, file=err if err is not None else sys.stderr)
