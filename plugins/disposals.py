@@ -17,7 +17,9 @@ LD-202, LD-203, LD-204, LD-211, LD-212 and LD-213 judge every transaction that c
 ``disposal:``; the others judge offices abolished or merged on or before the as-of date.
 Deadline rules (LD-205, LD-206, LD-208, LD-210, LD-212) are judged only once the as-of
 date is past the deadline; the deadline day itself is in time, and a late clearance stays
-a violation. ``docs/readings.md`` says how each rule reads SPEC.
+a violation. Every rule reads the books as they stood at the end of the as-of date: an
+entry dated after it is not in them (``plugins.reader.read``). ``docs/readings.md`` says
+how each rule reads SPEC.
 
 An auction that passes (政府会计制度: carrying amount to 资产处置费用, proceeds owed as
 应缴财政款, then remitted)::

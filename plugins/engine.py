@@ -148,7 +148,9 @@ def run(
         entries: Loaded entries.
         options_map: Beancount's options.
         config: The plugin config (string, dict or parsed).
-        as_of: Overrides the config's as-of date (the CLI's ``--as-of``).
+        as_of: Overrides the config's as-of date (the CLI's ``--as-of``); without
+            either, today. The books are read up to the end of that day: an entry
+            dated after it is not judged (``books.later`` counts them).
     Returns:
         The books and the violations, in date order.
     """

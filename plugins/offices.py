@@ -24,7 +24,9 @@ Codes raised here (``liaison explain CODE`` tells what each means and how to fix
 - LO-111 registration-missing: no ``registration`` by register-by.
 
 Deadline rules (LO-101, LO-102, LO-103, LO-106, LO-108, LO-111) are judged at the books'
-as-of date; the deadline day itself is in time, and a late act stays a violation.
+as-of date; the deadline day itself is in time, and a late act stays a violation. Every
+rule reads the books as they stood at the end of the as-of date: an entry dated after
+it is not in them (``plugins.reader.read``).
 Offices without a program are judged only by LO-105, LO-107 and LO-110 (with the default
 settings); docs/readings.md says how each rule reads SPEC.
 
