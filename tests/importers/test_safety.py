@@ -3,7 +3,7 @@ as they were or as after, and no file makes it take minutes or all the memory.
 
 The processes that race and are killed here are forked from a fork server that has the
 importer loaded (``FORK``): each import then costs its own work only, some 0.3 s for the
-5,000 rows of the register that is killed 50 times. The limits of ``importers.sheets``
+5,000 rows of the register that is killed 30 times. The limits of ``importers.limits``
 are lowered (monkeypatched) to test each refusal on a small file; where a file past the
 real limit is cheap to make (a sparse one, a zip of a few KB that asks calamine for a
 grid of 17 billion cells), it is tested as well.
@@ -35,6 +35,7 @@ from importers import markup
 from importers import pipeline
 from importers import sheets
 from importers.problems import Problem
+from plugins import engine  # noqa: F401
 from plugins import reader  # noqa: F401
 from reports import cli
 from tests.importers.conftest import INVENTORY_HEADER
@@ -50,8 +51,10 @@ FORMS = Path(__file__).parent / "forms"
 
 
 def _fork_context() -> Any:
-    """Children forked from a server that has imported this module (and so the importer
-    and Beancount): not from pytest's process, which holds Fava's threads by now."""
+    """Children forked from a server that has imported this module (and so the importer,
+    Beancount's loader and the rules an import's load may run: a fresh clone has no
+    bytecode, and each child would compile them again): not from pytest's process,
+    which holds Fava's threads by now."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([__name__])
     return context
@@ -180,11 +183,11 @@ def test_leftovers_of_killed_imports_are_deleted_and_nothing_else(tmp_path, ledg
 
 # --- killed at any moment -----------------------------------------------------------------
 
-KILLS = 50
+KILLS = 30
 
 
 def test_a_killed_import_leaves_the_books_as_before_or_as_after(tmp_path, ledger, capsys):
-    """An import of 5,000 rows is killed (SIGKILL) 50 times at random moments of its run,
+    """An import of 5,000 rows is killed (SIGKILL) 30 times at random moments of its run,
     two at a time in two folders: the output is each time byte for byte as before or as
     after a whole import, and the next import that runs to its end leaves no temporary
     file behind."""
