@@ -171,7 +171,7 @@ class LedgerIndex:
         ``books``: the books already read from them, if any (the plugin's, in a load)."""
         entries = sorted(entries, key=data.entry_sortkey)
         if books is None:
-            books = reader.read(entries)
+            books = reader.read(entries, as_of=datetime.date.max)  # every entry, any date
         index = cls(offices=set(books.offices) if check_offices else None, books=books)
         index.office_names = {code: office.name for code, office in books.offices.items()}
         for office, registrations in books.registrations.items():

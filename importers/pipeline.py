@@ -481,7 +481,9 @@ def _ledger_entries(
             file=stderr,
         )
     included = {os.path.realpath(f) for f in options.get("include") or ()}
-    books = runs[0].books if len(runs) == 1 else None
+    # the plugin's books, where they are the whole books: a plugin judging at an as-of
+    # date before the ledger's last entries read the books only up to it
+    books = runs[0].books if len(runs) == 1 and not runs[0].books.later else None
     return entries, included, books
 
 

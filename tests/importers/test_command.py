@@ -9,8 +9,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from beancount import loader
 from beancount.core import data
 
+from importers import convert
 from importers import pipeline
 from plugins import reader
 from tests.importers.conftest import DISPOSAL_HEADER
@@ -584,3 +586,52 @@ def test_the_books_are_read_once(tmp_path, capsys, ledger, monkeypatch, plugin):
     else:
         assert len(readings) == 1
     assert "新增 0 行，账本中已有 5 行" in err
+
+
+def test_the_index_holds_entries_after_the_plugins_as_of_date(tmp_path, capsys, ledger):
+    """A plugin that judges at a past date reads the books only up to it: the import
+    indexes every entry still, an office declared later and an asset opened later."""
+    text = ledger.read_text("utf-8")
+    later = """
+2016-01-05 custom "office" "XN-CB-WH" "崇阳县人民政府驻武汉办事处"
+  government: "XN-JY"
+  host: "武汉"
+2016-01-05 open Assets:Office:XN-CB-WH:Vehicles:CB-V-0001 CNY
+  asset-id: "CB-V-0001"
+  name: "帕萨特"
+"""
+    ledger.write_text(
+        "plugin \"plugins.rules\" \"{'as-of': '2015-12-31'}\"\n" + text + later, "utf-8"
+    )
+    rows = [
+        INVENTORY_HEADER,
+        ["XN-CB-WH", "CB-V-0002", "别克", "车辆", "", "", "90000", "", "", "2016-01-06"],
+        ["XN-CB-WH", "CB-V-0001", "帕萨特", "车辆", "", "", "0", "", "", "2016-01-06"],
+    ]
+    register = write_csv(tmp_path / "reg.csv", rows)
+    out = tmp_path / "imported.beancount"
+    args = ["import", "inventory", register, "--ledger", ledger, "--output", out]
+    code, _, err = run_cli(capsys, *args)
+    assert code == 0, err
+    assert "新增 1 行，账本中已有 1 行" in err
+    assert "CB-V-0002" in out.read_text("utf-8")
+    assert "CB-V-0001" not in out.read_text("utf-8")
+
+
+def test_the_index_holds_entries_dated_after_today():
+    soon = datetime.date.today() + datetime.timedelta(days=30)
+    entries, errors, _ = loader.load_string(
+        f"""
+2015-01-01 custom "government" "XN" "咸宁市人民政府"
+  level: "prefecture"
+{soon} custom "office" "XN-WH" "咸宁市人民政府驻武汉办事处"
+  government: "XN"
+  host: "武汉"
+{soon} open Assets:Office:XN-WH:Vehicles:WH-V-0001 CNY
+  asset-id: "WH-V-0001"
+"""
+    )
+    assert errors == []
+    index = convert.LedgerIndex.from_entries(entries)
+    assert index.offices == {"XN-WH"}
+    assert index.held["WH-V-0001"].office == "XN-WH"
