@@ -80,7 +80,9 @@ def templates(work: Path) -> list[Path]:
 
 
 def locality_export(template: Path, folder: Path, number: int, bump: int = 0) -> None:
-    """The template's export as locality ``number`` (its place, name and digest)."""
+    """The template's export as locality ``number`` (its place, name and digest),
+    ``rollup.parquet`` written as ``liaison export`` writes it."""
+    from reports.export import ROLLUP_WRITE
     from reports.exportformat import SOURCE_KEY
 
     province = PROVINCES[number % len(PROVINCES)]
@@ -113,12 +115,14 @@ def locality_export(template: Path, folder: Path, number: int, bump: int = 0) ->
     source = json.loads(meta[SOURCE_KEY])
     source.update(locality=locality, ledger=values["ledger"], ledger_sha256=digest)
     meta[SOURCE_KEY] = json.dumps(source, ensure_ascii=False).encode()
-    pq.write_table(table.replace_schema_metadata(meta), folder / "rollup.parquet")
+    pq.write_table(
+        table.replace_schema_metadata(meta), folder / "rollup.parquet", **ROLLUP_WRITE
+    )
 
 
 def generate(base: Path, size: int) -> list[Path]:
     folder = base / f"n{size}"
-    done = folder / ".complete"
+    done = folder / ".complete-2"  # 2: rollup.parquet written as export writes it now
     folders = [folder / f"l{i:05d}" for i in range(size)]
     if done.exists():
         return folders

@@ -149,6 +149,30 @@ def test_rollup_rows_sum_to_the_detail_tables(exports):
     assert len(violations) > 0
 
 
+def test_rollup_parquet_is_plain_and_without_statistics_the_rest_as_pyarrow_writes(
+    exports,
+):
+    """rollup.parquet, read by the thousand, is written to parse fast; its columns,
+    types and metadata are those of any other table of the export."""
+    folder = exports["xn"]
+    rollup_file = pq.ParquetFile(folder / "rollup.parquet")
+    offices = pq.ParquetFile(folder / "offices.parquet")
+    for parquet, plain in ((rollup_file, True), (offices, False)):
+        chunks = [
+            parquet.metadata.row_group(g).column(c)
+            for g in range(parquet.metadata.num_row_groups)
+            for c in range(parquet.metadata.num_columns)
+        ]
+        assert chunks
+        dictionary = any(chunk.has_dictionary_page for chunk in chunks)
+        statistics = any(chunk.is_stats_set for chunk in chunks)
+        assert (dictionary, statistics) == (not plain, not plain), parquet
+    schema = rollup_file.schema_arrow
+    assert schema.metadata[export_lib.TABLE_KEY] == b"rollup"
+    assert schema.field("amount").type == pa.decimal128(20, 2)
+    assert schema == export_lib.SCHEMAS["rollup"].with_metadata(schema.metadata)
+
+
 def place_of(text: str, code: str) -> hierarchy.Place:
     books, _ = books_of(text, "2015-09-15")
     return hierarchy.place_government(books, code)
@@ -327,6 +351,40 @@ def test_a_refresh_parses_only_the_export_that_changed(exports, tmp_path, monkey
         assert len(con.known()) == 3
     finally:
         con.close()
+
+
+def test_a_store_of_an_older_layout_is_collected_again(exports, tmp_path, monkeypatch):
+    """A store written by the version before (facts keyed on the SHA-256 text) is
+    emptied and filled again, never read as if it were of this layout."""
+    import duckdb
+
+    store = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(store))
+    con.execute("CREATE TABLE meta (name VARCHAR, value VARCHAR)")
+    con.execute("INSERT INTO meta VALUES ('version', '1')")
+    con.execute(
+        "CREATE TABLE exports (sha256 VARCHAR PRIMARY KEY, locality VARCHAR, "
+        "ledger VARCHAR, ledger_sha256 VARCHAR, as_of DATE)"
+    )
+    con.execute("CREATE TABLE facts (export VARCHAR, amount DECIMAL(38, 2))")
+    con.close()
+    parsed: list[Path] = []
+    real = rollup._parse
+
+    def counting(folder: Path, data: bytes, sha: str) -> rollup.Export:
+        parsed.append(folder)
+        return real(folder, data, sha)
+
+    monkeypatch.setattr(rollup, "_parse", counting)
+    folders = list(exports.values())
+    result = rollup.query(folders, by="nation", store=store)
+    assert parsed == folders
+    assert totals(result) == totals(rollup.query(folders, by="nation"))
+    again = rollup.Store(store)
+    try:
+        assert len(again.known()) == 3 and sorted(again.ids.values()) == [0, 1, 2]
+    finally:
+        again.close()
 
 
 def test_the_same_export_given_twice_counts_once(exports, tmp_path):
