@@ -484,42 +484,45 @@ def _html_table(table: Table) -> str:
     out.append("</tr></thead><tbody>")
     empty = True
     lines = list(table.rows())
+    columns = table.columns
+    texts = [[text_of(c, record.get(c.key)) for c in columns] for _, record in lines]
+    shown = [line for (kind, _), line in zip(lines, texts, strict=True) if kind == "row"]
     narrow = set()
     min_width: dict[str, float] = {}
-    for column in table.columns:
-        texts = [text_of(column, r.get(column.key)) for k, r in lines if k == "row"]
-        widest = max([0, *(_display_width(t) for t in texts)])
+    for index, column in enumerate(columns):
+        widest = max([0, *(_display_width(line[index]) for line in shown)])
         if widest <= 10:
             narrow.add(column.key)
         elif column.kind == "text":  # long text wraps, but not one character a line
             min_width[column.key] = min(widest, 14) / 2
         if column.kind in ("count", "percent"):  # short numbers under long headers
             min_width[column.key] = max(min_width.get(column.key, 0), 2.6)
-    for line_kind, record in lines:
+    cell_class = []
+    for column in columns:
+        classes = []
+        if column.kind in ("money", "count", "percent", "number"):
+            classes.append("num")
+        elif column.kind == "date":
+            classes.append("date")
+        if column.key in narrow:
+            classes.append("nowrap")
+        cell_class.append(f' class="{" ".join(classes)}"' if classes else "")
+    for (line_kind, record), line in zip(lines, texts, strict=True):
         if line_kind == "row":
             empty = False
         css = "" if line_kind == "row" else f' class="{line_kind}"'
         out.append(f"<tr{css}>")
         first, span = label_span(table, record) if line_kind != "row" else (-1, 1)
         skip = 0
-        for index, column in enumerate(table.columns):
+        for index, text in enumerate(line):
             if skip:
                 skip -= 1
                 continue
-            text = text_of(column, record.get(column.key))
-            classes = []
-            if column.kind in ("money", "count", "percent", "number"):
-                classes.append("num")
-            elif column.kind == "date":
-                classes.append("date")
-            if column.key in narrow:
-                classes.append("nowrap")
-            cls = f' class="{" ".join(classes)}"' if classes else ""
             if index == first and span > 1:
                 out.append(f'<td colspan="{span}">{e(text)}</td>')
                 skip = span - 1
                 continue
-            out.append(f"<td{cls}>{e(text)}</td>")
+            out.append(f"<td{cell_class[index]}>{e(text)}</td>")
         out.append("</tr>")
     out[header_at:header_at] = [
         f'<th style="min-width:{min_width[c.key]:.1f}em">{e(c.header)}</th>'
