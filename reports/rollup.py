@@ -320,6 +320,12 @@ class Store:
     def close(self) -> None:
         self.con.close()
 
+    def numbers(self) -> dict[str, int]:
+        """Each collected export's number, by its SHA-256."""
+        rows = self.con.execute("SELECT sha256, id FROM exports").fetchall()
+        self.ids = dict(rows)
+        return self.ids
+
     def known(self) -> dict[str, dict[str, Any]]:
         rows = self.con.execute(
             "SELECT id, sha256, locality, ledger, ledger_sha256, as_of FROM exports"
@@ -336,7 +342,7 @@ class Store:
         import numpy as np
 
         if not self.ids:
-            self.known()
+            self.numbers()
         new = [e for e in exports if e.facts is not None and e.sha256 not in self.ids]
         first = max(self.ids.values(), default=-1) + 1
         numbers = {e.sha256: first + i for i, e in enumerate(new)}
@@ -449,7 +455,7 @@ def _duckdb_rows(
     exports, notes = open_exports(directories, _peek(store_path))
     store = _open_store(store_path, notes)
     try:
-        held = store.known()
+        held = store.numbers()
         for index, export in enumerate(exports):
             if export.facts is None and export.sha256 not in held:
                 # the store changed since it was read (or could not be opened): read
