@@ -4,8 +4,8 @@ A :class:`Report` is a title and one or more :class:`Table` (a pandas DataFrame 
 Chinese column headers, the column to subtotal by, and whether it has a total row) and
 the charts worth drawing (:class:`BarChart`, :class:`Timeline`). The reports
 (``reports.disposal`` … ``reports.reception``) and the consolidated report
-(``reports.export``) make them; the writers (``reports.writers``) and the Fava page
-(``reports.dashboard``) read them. Money stays ``Decimal`` here.
+(``reports.rollup``) make them; the writers (``reports.writers``) and the Fava page
+(``reports.dashboard_page``) read them. Money stays ``Decimal`` here.
 """
 
 from __future__ import annotations
