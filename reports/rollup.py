@@ -253,7 +253,7 @@ def _open_exports(
     by_locality: dict[str, Export] = {}
     notes: list[str] = []
     for directory in directories:
-        folder = Path(directory)
+        folder = directory if isinstance(directory, Path) else Path(directory)
         data = _read(folder)
         sha = hashlib.sha256(data).hexdigest()
         if sha in by_sha:

@@ -120,11 +120,22 @@ def text_of(column: Column, value: Any, *, grouped: bool = True) -> str:
     return str(value)
 
 
+class _Widths(dict[str, int]):
+    """Each character's columns, asked of ``unicodedata`` once."""
+
+    def __missing__(self, char: str) -> int:
+        width = self[char] = 2 if unicodedata.east_asian_width(char) in "WF" else 1
+        return width
+
+
+_WIDTHS = _Widths()
+
+
 def _display_width(text: str) -> int:
     """Columns ``text`` takes in a monospaced sense: CJK characters count two."""
     if text.isascii():  # digests, paths, codes and numbers: one column a character
         return len(text)
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return sum(map(_WIDTHS.__getitem__, text))
 
 
 def label_span(table: Table, record: dict[str, Any]) -> tuple[int, int]:
