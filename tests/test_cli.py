@@ -8,6 +8,8 @@ import io
 import json
 import os
 import shutil
+import subprocess
+import sys
 import textwrap
 import unicodedata
 from pathlib import Path
@@ -455,3 +457,18 @@ def test_serve_a_missing_ledger(monkeypatch, capsys, tmp_path):
     code, _, err = run(capsys, "serve", str(tmp_path / "none.beancount"), "--audit")
     assert code == 2 and called == []
     assert "账本文件不存在" in err
+
+
+def test_the_program_exits_with_the_commands_status(tmp_path):
+    """``liaison`` (``reports.cli.run``) ends the process with ``main``'s status."""
+
+    def liaison(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "reports.cli", *args]
+        return subprocess.run(command, capture_output=True, text=True, timeout=120)
+
+    shown = liaison("explain", "LD-202")
+    assert (shown.returncode, shown.stderr) == (0, "")
+    assert "LD-202" in shown.stdout
+    missing = liaison("check", str(tmp_path / "无此账本.beancount"))
+    assert missing.returncode == 2
+    assert "无此账本.beancount" in missing.stderr
