@@ -26,20 +26,7 @@ from reports import progress
 from reports import reception
 from reports import reconciliation
 from reports import registration
-from reports.labels import account_code
-from reports.queries import asset_label
-from reports.queries import category_balance
-from reports.queries import disposed_assets
-from reports.queries import holdings
-from reports.queries import remittances
-from reports.queries import violations_by_office
-from reports.tables import BarChart
-from reports.tables import Chart
-from reports.tables import Column
 from reports.tables import Report
-from reports.tables import Series
-from reports.tables import Table
-from reports.tables import frame
 
 KINDS = ("disposal", "progress", "registration", "reconciliation", "reception")
 
@@ -63,24 +50,4 @@ def build(
     return builder(books, violations)
 
 
-__all__ = [
-    "BUILDERS",
-    "KINDS",
-    "build",
-    # reports.export and reports.rollup read these here until they import them from
-    # the modules that hold them (their owner is changing those files now)
-    "BarChart",
-    "Chart",
-    "Column",
-    "Report",
-    "Series",
-    "Table",
-    "account_code",
-    "asset_label",
-    "category_balance",
-    "disposed_assets",
-    "frame",
-    "holdings",
-    "remittances",
-    "violations_by_office",
-]
+__all__ = ["BUILDERS", "KINDS", "build"]

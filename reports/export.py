@@ -37,16 +37,17 @@ from plugins import model
 from plugins.catalogue import RULES
 from plugins.catalogue import PolicyViolation
 from plugins.vocabulary import Category
-from reports import builders
 from reports import files
 from reports import hierarchy
-from reports.builders import Report
+from reports import labels
+from reports import queries
 from reports.exportformat import NAMES
 from reports.exportformat import SCHEMA_KEY
 from reports.exportformat import SCHEMA_VERSION
 from reports.exportformat import SOURCE_KEY
 from reports.exportformat import TABLE_KEY
 from reports.exportformat import ExportError
+from reports.tables import Report
 
 __all__ = [
     "NAMES",
@@ -324,9 +325,9 @@ def tables(
     def place(office: str | None) -> dict[str, Any]:
         return places.get(office or "", home)
 
-    disposed = builders.disposed_assets(books)
-    holdings = builders.holdings(books, disposed)
-    by_office = builders.violations_by_office(violations)
+    disposed = queries.disposed_assets(books)
+    holdings = queries.holdings(books, disposed)
+    by_office = queries.violations_by_office(violations)
 
     offices = []
     for code in sorted(books.offices):
@@ -338,7 +339,7 @@ def tables(
         h = holdings[code]
 
         def balance(category: Category, office_code: str = code) -> Decimal:
-            return builders.category_balance(books, office_code, category, as_of)
+            return queries.category_balance(books, office_code, category, as_of)
 
         owed = {
             "left": h.left_value,
@@ -387,7 +388,7 @@ def tables(
             if role is None or not role.physical:
                 continue
             asset = books.assets.get(account)
-            asset_id, name = builders.asset_label(books, account)
+            asset_id, name = queries.asset_label(books, account)
             left = books.balance(account, as_of)
             out = out_by_account.get(account, Decimal(0))
             assets.append(
@@ -398,7 +399,7 @@ def tables(
                     "asset_id": asset_id,
                     "name": name,
                     "category": role.category.value if role.category else None,
-                    "account_code": builders.account_code(role.category),
+                    "account_code": labels.account_code(role.category),
                     "acquired": asset.acquired if asset else None,
                     "original_cost": _money(asset.original_cost) if asset else None,
                     "start_value": _money(left + out),
@@ -410,7 +411,7 @@ def tables(
 
     disposals = []
     for item in disposed:
-        asset_id, name = builders.asset_label(books, item.account)
+        asset_id, name = queries.asset_label(books, item.account)
         txn = item.txn
         disposals.append(
             {
@@ -420,7 +421,7 @@ def tables(
                 "asset_id": asset_id,
                 "asset_name": name,
                 "category": item.category.value if item.category else None,
-                "account_code": builders.account_code(item.category),
+                "account_code": labels.account_code(item.category),
                 "date": txn.date,
                 "method": item.method,
                 "carrying": _money(item.carrying),
@@ -448,7 +449,7 @@ def tables(
             "payee": r.txn.entry.payee,
             "narration": r.txn.entry.narration,
         }
-        for items in builders.remittances(books).values()
+        for items in queries.remittances(books).values()
         for r in items
     ]
     remitted.sort(key=lambda r: (r["office"], r["date"]))
