@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime
 import shutil
+import struct
 import subprocess
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -182,8 +184,9 @@ def sample_ledger(tmp_path: Path) -> Path:
     return path
 
 
-def screenshot(html: Path, png: Path, tmp: Path) -> None:
-    """Render ``html`` in headless Chromium to ``png`` (1600×1100), no network."""
+def screenshot(html: Path, png: Path, tmp: Path, blank: bool = False) -> None:
+    """Render ``html`` in headless Chromium to ``png`` (1600×1100), no network;
+    ``blank``: the page is meant to be empty (its picture compresses to little)."""
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is absent: apt-get install chromium to render html")
     profile = tmp / "chromium-profile"
@@ -205,7 +208,60 @@ def screenshot(html: Path, png: Path, tmp: Path) -> None:
         html.resolve().as_uri(),
     ]
     subprocess.run(command, check=True, capture_output=True, timeout=120)
-    assert png.is_file() and png.stat().st_size > 10_000, "chromium wrote no picture"
+    assert png.is_file(), "chromium wrote no picture"
+    assert blank or png.stat().st_size > 10_000, "chromium drew next to nothing"
+
+
+def ink(png: Path, rows: int = 250) -> float:
+    """The share of the pixels in a screenshot's top ``rows`` rows (title, source block,
+    the first table) that are not near-white: what was drawn there.
+
+    Decodes the PNG Chromium writes (8-bit RGB or RGBA, not interlaced): a blank page
+    is 0.0, a report's top some per cent.
+    """
+    data = png.read_bytes()
+    assert data.startswith(b"\x89PNG\r\n\x1a\n"), "not a PNG"
+    offset, chunks, header = 8, [], b""
+    while offset < len(data):
+        (length,) = struct.unpack(">I", data[offset : offset + 4])
+        kind = data[offset + 4 : offset + 8]
+        body = data[offset + 8 : offset + 8 + length]
+        if kind == b"IHDR":
+            header = body
+        elif kind == b"IDAT":
+            chunks.append(body)
+        offset += 12 + length
+    width, height, depth, color, _, _, interlace = struct.unpack(">IIBBBBB", header)
+    assert depth == 8 and color in (2, 6) and interlace == 0, "an unexpected PNG"
+    size = 4 if color == 6 else 3
+    stride = width * size
+    raw = zlib.decompress(b"".join(chunks))
+    previous = bytearray(stride)
+    drawn = 0
+    rows = min(rows, height)
+    for y in range(rows):
+        start = y * (stride + 1)
+        kind, line = raw[start], bytearray(raw[start + 1 : start + 1 + stride])
+        for i in range(stride):  # undo the scanline's filter (PNG spec, section 9)
+            left = line[i - size] if i >= size else 0
+            up = previous[i]
+            if kind == 1:
+                line[i] = (line[i] + left) & 0xFF
+            elif kind == 2:
+                line[i] = (line[i] + up) & 0xFF
+            elif kind == 3:
+                line[i] = (line[i] + (left + up) // 2) & 0xFF
+            elif kind == 4:
+                corner = previous[i - size] if i >= size else 0
+                p = left + up - corner
+                pa, pb, pc = abs(p - left), abs(p - up), abs(p - corner)
+                best = left if pa <= pb and pa <= pc else up if pb <= pc else corner
+                line[i] = (line[i] + best) & 0xFF
+        for x in range(0, stride, size):
+            if min(line[x], line[x + 1], line[x + 2]) < 200:
+                drawn += 1
+        previous = line
+    return drawn / (width * rows)
 
 
 def keep_png(png: Path) -> Path:

@@ -7,7 +7,6 @@ import datetime
 import io
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -15,6 +14,7 @@ from openpyxl import load_workbook
 from reports import builders
 from reports import tables
 from reports import writers
+from tests.reports.conftest import ink
 from tests.reports.conftest import keep_png
 from tests.reports.conftest import screenshot
 
@@ -208,7 +208,16 @@ def test_html_renders_in_chromium(sample_books, tmp_path, kind, as_of):
     png = tmp_path / f"{kind}.png"
     screenshot(html, png, tmp_path)
     keep_png(png)
-    assert png.read_bytes().startswith(b"\x89PNG")
+    assert ink(png) > 0.01  # the title, the source block and the table were drawn
+
+
+def test_a_blank_page_has_no_ink(tmp_path):
+    """What the rendering tests measure can fail: a page with nothing on it."""
+    html = tmp_path / "blank.html"
+    html.write_text("<!doctype html><html><body></body></html>", encoding="utf-8")
+    png = tmp_path / "blank.png"
+    screenshot(html, png, tmp_path, blank=True)
+    assert ink(png) == 0.0
 
 
 def test_consolidated_html_renders_in_chromium(sample_ledger, tmp_path):
@@ -240,7 +249,7 @@ def test_consolidated_html_renders_in_chromium(sample_ledger, tmp_path):
     png = tmp_path / "consolidate.png"
     screenshot(out, png, tmp_path)
     keep_png(png)
-    assert Path(png).stat().st_size > 10_000
+    assert ink(png) > 0.01
 
 
 HOSTILE = {
