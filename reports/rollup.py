@@ -211,14 +211,22 @@ def _parse(folder: Path, data: bytes, sha: str) -> Export:
         facts = parquet.read(columns=list(READ_COLUMNS), use_threads=False)
     except (pa.ArrowException, OSError, ValueError) as exc:
         raise _not_export(folder, f"rollup.parquet 无法读取：{exc}") from exc
+    if not isinstance(stated, dict):
+        raise _not_export(folder, "rollup.parquet 的来源说明不是 JSON 对象")
     as_of = stated.get("as_of")
+    try:
+        stated_as_of = datetime.date.fromisoformat(as_of) if as_of else None
+    except (TypeError, ValueError):
+        raise _not_export(
+            folder, f"rollup.parquet 的来源说明中截至日期 {as_of!r} 不是日期"
+        ) from None
     return Export(
         directory=folder,
         sha256=sha,
         locality=str(stated.get("locality") or ""),
         ledger=str(stated.get("ledger") or ""),
         ledger_sha256=str(stated.get("ledger_sha256") or ""),
-        as_of=datetime.date.fromisoformat(as_of) if as_of else None,
+        as_of=stated_as_of,
         facts=facts,
     )
 

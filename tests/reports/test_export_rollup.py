@@ -19,6 +19,7 @@ from reports import export as export_lib
 from reports import hierarchy
 from reports import rollup
 from reports import writers
+from reports.exportformat import SOURCE_KEY
 from tests.reports.conftest import SAMPLE
 from tests.reports.conftest import books_of
 
@@ -445,8 +446,36 @@ def not_parquet(good: Path, tmp: Path) -> tuple[Path, str]:
     return folder, "不是可读的 Parquet 文件"
 
 
+def _restated(folder: Path, source: object) -> None:
+    table = pq.read_table(folder / "rollup.parquet")
+    meta = dict(table.schema.metadata)
+    meta[SOURCE_KEY] = json.dumps(source).encode()
+    pq.write_table(table.replace_schema_metadata(meta), folder / "rollup.parquet")
+
+
+def bad_as_of(good: Path, tmp: Path) -> tuple[Path, str]:
+    folder = copy_export(good, tmp / "bad-date")
+    _restated(folder, {"locality": "某地", "as_of": "2015-13-45"})
+    return folder, "截至日期 '2015-13-45' 不是日期"
+
+
+def source_not_an_object(good: Path, tmp: Path) -> tuple[Path, str]:
+    folder = copy_export(good, tmp / "bad-source")
+    _restated(folder, ["某地"])
+    return folder, "来源说明不是 JSON 对象"
+
+
 @pytest.mark.parametrize(
-    "spoil", [not_an_export, older_version, older_rollup, float_money, not_parquet]
+    "spoil",
+    [
+        not_an_export,
+        older_version,
+        older_rollup,
+        float_money,
+        not_parquet,
+        bad_as_of,
+        source_not_an_object,
+    ],
 )
 def test_a_bad_export_is_refused_naming_its_folder(exports, tmp_path, capsys, spoil):
     bad, message = spoil(exports["xn"], tmp_path)
