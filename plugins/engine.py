@@ -247,8 +247,9 @@ def plugin_runs() -> Iterator[list[PluginRun]]:
 
     ``reports.ledger.load`` loads inside it, so ``liaison check``, ``report`` and
     ``export`` use the plugin's run where it is theirs instead of reading the books and
-    running the rules a second time. Outside such a block the plugin keeps only the
-    last load of each file, for ``load_runs``.
+    running the rules a second time. Outside such a block the plugin keeps nothing, or,
+    once ``keep_load_runs`` was called, only the last load of each file, for
+    ``load_runs``.
     """
     runs: list[PluginRun] = []
     token = _plugin_runs.set(runs)
@@ -261,6 +262,19 @@ def plugin_runs() -> Iterator[list[PluginRun]]:
 _KEPT_FILES = 8
 _kept: dict[str, tuple[Mapping[str, Any], list[PluginRun]]] = {}
 _kept_lock = threading.Lock()
+_keeping = False
+
+
+def keep_load_runs() -> None:
+    """From now on keep, for ``load_runs``, the run of each load made outside
+    ``plugin_runs()``: for a process that shows the plugin's run after a load it does
+    not make itself (Fava's 清理规范 page: the extension and ``liaison serve`` ask).
+
+    Off otherwise: the books kept outlive the plugin, and every collection for the rest
+    of the load walks them (bean-check on a province-sized ledger took 0.85 s longer).
+    """
+    global _keeping
+    _keeping = True
 
 
 def _keep(options_map: Mapping[str, Any], run: PluginRun) -> None:
@@ -284,8 +298,9 @@ def load_runs(options_map: Mapping[str, Any]) -> list[PluginRun]:
     """The plugin's runs in the load that returned ``options_map``, for a caller that
     cannot load inside ``plugin_runs()``: Fava loads the ledger itself, and Beancount
     hands every plugin the very options map the load returns (Fava's
-    ``ledger.options``). Only the last load of a file is kept; none (an empty list) for
-    an older load, a load inside ``plugin_runs()``, or a ledger without the plugin."""
+    ``ledger.options``). Only the last load of a file is kept, and only once
+    ``keep_load_runs`` was called; none (an empty list) for an older load, a load inside
+    ``plugin_runs()``, or a ledger without the plugin."""
     with _kept_lock:
         kept = _kept.get(str(options_map.get("filename")))
         return list(kept[1]) if kept is not None and kept[0] is options_map else []
@@ -301,7 +316,7 @@ def run_plugin(
         runs = _plugin_runs.get()
         if runs is not None:
             runs.append(PluginRun(parsed, books, found))
-        else:
+        elif _keeping:
             _keep(options_map, PluginRun(parsed, books, found))
         return found
     except Exception:

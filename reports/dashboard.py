@@ -60,6 +60,7 @@ from fava.ext import FavaExtensionBase
 from fava.ext import extension_endpoint
 from markupsafe import Markup
 
+from plugins import engine
 from plugins.catalogue import PolicyViolation
 from reports import dashboard_html
 from reports import dashboard_page
@@ -79,6 +80,9 @@ class Dashboard(FavaExtensionBase):
 
     def __init__(self, ledger: Any, config: str | None = None) -> None:
         super().__init__(ledger, config)
+        # Fava loads the ledger itself: from now on the plugin keeps each load's run for
+        # the page (``liaison serve`` asks before the first load)
+        engine.keep_load_runs()
         self._cache: dict[datetime.date | None, dashboard_page.Page] = {}
         self._cache_key: object = None
         self._lock = threading.Lock()

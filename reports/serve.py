@@ -25,6 +25,10 @@ def fava(ledger: Path, host: str, port: int, *, read_only: bool) -> None:
     os.environ.setdefault("BEANCOUNT_DISABLE_LOAD_CACHE", "1")
     from fava.cli import main as fava_main
 
+    from plugins import engine
+
+    engine.keep_load_runs()  # the 清理规范 page shows the plugin's run of Fava's loads
+
     try:
         fava_main.main(args=argv, prog_name="fava", standalone_mode=True)
     except KeyboardInterrupt:

@@ -29,6 +29,13 @@ option "operating_currency" "CNY"
 """
 
 
+@pytest.fixture(autouse=True)
+def _load_runs_not_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts with the plugin keeping no load's run (as bean-check and the
+    command line run): a Fava extension made in one test turns it on for that test only."""
+    monkeypatch.setattr(engine, "_keeping", False)
+
+
 def load_text(text: str) -> tuple[list[Any], list[Any], dict[str, Any]]:
     """Load a ledger from text, without plugins other than those it declares."""
     return loader.load_string(textwrap.dedent(HEADER + textwrap.dedent(text)))

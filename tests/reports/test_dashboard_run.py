@@ -32,6 +32,24 @@ PLUGIN_DATE = datetime.date(2015, 9, 15)
 OTHER_DATE = datetime.date(2016, 6, 30)
 
 
+@pytest.fixture(autouse=True)
+def _keeping_load_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As in Fava with the extension: the plugin keeps each load's run."""
+    monkeypatch.setattr(engine, "_keeping", True)
+
+
+def test_without_the_page_no_load_keeps_its_run(tmp_path, monkeypatch):
+    """bean-check and the command line keep nothing: kept books would outlive the
+    plugin and slow every later collection of the load."""
+    monkeypatch.setattr(engine, "_keeping", False)
+    ledger = FavaLedger(str(small_ledger(tmp_path)))
+    assert engine.load_runs(ledger.options) == []
+    dashboard.Dashboard(ledger)  # the extension, as Fava makes it after the first load
+    assert engine._keeping
+    ledger.load_file()
+    assert len(engine.load_runs(ledger.options)) == 1
+
+
 def small_ledger(folder: Path, plugin: str | None = PLUGIN_LINE) -> Path:
     """SMALL with its plugin line as given (None: no plugin line)."""
     return write_ledger(folder, SMALL.replace(PLUGIN_LINE, plugin or ""))
