@@ -43,8 +43,9 @@ java:
 	elif command -v java >/dev/null 2>&1; then echo "note: Spark runs on $$(command -v java)"; \
 	else echo "note: no Java 17; the Spark tests will be skipped"; fi
 
+# On every core, a test file to a worker: a file's fixtures (the Spark session) made once.
 test: setup $(SPARK) java browser
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto --dist loadfile
 
 lint: setup
 	$(BIN)/ruff check plugins importers reports tests benchmarks
