@@ -35,6 +35,8 @@ from reports.serve import EXAMPLE
 
 if TYPE_CHECKING:
     from reports import ledger as ledger_lib
+    from reports.tables import Report
+    from reports.writers import TitleBlock
 
 EXIT_OK = 0
 EXIT_VIOLATIONS = 1
@@ -187,6 +189,18 @@ def _output_format(command: str, output: Path) -> str | None:
     return kind
 
 
+def _written(command: str, report: Report, output: Path, block: TitleBlock) -> bool:
+    """Write the report (``reports.writers``); False after saying why it could not be."""
+    from reports import writers
+
+    try:
+        writers.write(report, output, block)
+    except OSError as exc:
+        _fail(command, f"{output}：无法写入：{exc.strerror or exc}")
+        return False
+    return True
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     if _output_format("report", args.output) is None:
         return EXIT_UNUSABLE
@@ -198,10 +212,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     report = builders.build(args.kind, loaded.books, loaded.violations)
     block = writers.title_block(str(args.ledger), loaded.sha256, loaded.as_of)
-    try:
-        writers.write(report, args.output, block)
-    except OSError as exc:
-        return _fail("report", f"{args.output}：无法写入：{exc.strerror or exc}")
+    if not _written("report", report, args.output, block):
+        return EXIT_UNUSABLE
     print(
         f"{args.output}: {report.title}, {len(report.main.frame)} row(s), "
         f"as of {loaded.as_of}, ledger sha256 {loaded.sha256[:12]}…"
@@ -237,7 +249,6 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
     if _output_format("consolidate", args.output) is None:
         return EXIT_UNUSABLE
     from reports import rollup
-    from reports import writers
 
     store = args.store or args.output.parent / rollup.STORE_NAME
     try:
@@ -252,11 +263,8 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
     for note in result["notes"]:
         print(f"liaison consolidate: 提醒：{note}", file=sys.stderr)
     report = rollup.build(result)
-    block = rollup.title_block(result)
-    try:
-        writers.write(report, args.output, block)
-    except OSError as exc:
-        return _fail("consolidate", f"{args.output}：无法写入：{exc.strerror or exc}")
+    if not _written("consolidate", report, args.output, rollup.title_block(result)):
+        return EXIT_UNUSABLE
     print(
         f"{args.output}: {report.title}, {len(result['sources'])} source(s), "
         f"{len(result['groups'])} group(s) by {args.by} on {args.engine}"
