@@ -41,6 +41,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from plugins.vocabulary import METHOD_WORDS
 from reports.exportformat import BY
 from reports.exportformat import ENGINES
 from reports.exportformat import NAMES
@@ -560,7 +561,7 @@ STATUS_ZH = {
     "winding-down": "处置中",
     "wound-up": "处置完毕",
 }
-METHOD_ZH = {"transfer": "划转", "auction": "拍卖", "sale": "有偿转让", "none": "未注明"}
+METHOD_ZH = {**METHOD_WORDS, "none": "未注明"}  # the rules' words for the methods
 UNPLACED = {
     "prefecture": "（未注明所属地级市）",
     "province": "（未注明省份）",
