@@ -9,39 +9,16 @@ LO-107) and its 2015 audit on file (a 2016 audit is due by 2017-06-30: LO-108 fr
 from __future__ import annotations
 
 import datetime
-import textwrap
 from pathlib import Path
 
 import pytest
 
 from plugins import engine
 from reports import ledger as ledger_lib
+from tests.test_cli import LEDGER as CLI_LEDGER
 
-LEDGER = textwrap.dedent(
-    """
-    option "operating_currency" "CNY"
-    {plugin}
-    2015-07-20 custom "program" "HB-2015" "咸宁市清理规范驻省会城市办事机构实施方案"
-      preset: "capital-2015"
-    2015-01-01 custom "government" "XN" "咸宁市人民政府"
-      level: "prefecture"
-    2015-01-01 custom "office" "XN-WH" "咸宁市人民政府驻武汉办事处"
-      government: "XN"
-      kind: "government"
-      host: "武汉"
-      program: "HB-2015"
-    2015-07-25 custom "registration" "XN-WH"
-      staff: 6
-      established: 1998-03-01
-    2015-07-30 custom "decision" "XN-WH" "retain"
-      approval: "鄂政函〔2015〕12号"
-    2015-09-01 custom "window" "XN-WH" "XN"
-      staff: {staff}
-    2016-03-01 custom "audit" "XN-WH" "2015"
-      report: "咸审〔2016〕5号"
-    {audit_2016}
-    """
-)
+# test_cli's ledger, and an audit of 2016 where a test puts one
+LEDGER = CLI_LEDGER + "{audit_2016}\n"
 AUDIT_2016 = 'custom "audit" "XN-WH" "2016"\n  report: "咸审〔2017〕3号"'
 
 BEFORE = datetime.date(2016, 6, 30)  # no audit due yet
